@@ -1,0 +1,141 @@
+"""Admin subcommands. They open the store beside a serving engine, which
+picks up what they write on its next poll."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Any
+
+from dfire_desktop.config import AppConfig
+from dfire_desktop.engine import api
+from dfire_desktop.engine.errors import InvalidInputError
+from dfire_desktop.engine.service import opened
+
+EXIT_OK = 0
+
+
+def _print_json(value: Any) -> None:
+    print(json.dumps(value, indent=2, ensure_ascii=False, default=str))
+
+
+def _read_config_file(args: argparse.Namespace) -> Any:
+    try:
+        text = args.file.read_text(encoding="utf-8-sig")
+    except OSError as exc:
+        raise InvalidInputError(f"cannot read {args.file}: {exc.strerror}") from exc
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InvalidInputError(
+            f"{args.file} is not valid JSON: {exc.msg} at line {exc.lineno}, "
+            f"column {exc.colno}"
+        ) from exc
+
+
+async def import_webhooks(config: AppConfig, args: argparse.Namespace) -> int:
+    doc = _read_config_file(args)
+    async with opened(config) as engine:
+        result = await engine.import_config(doc)
+    if args.json:
+        _print_json({
+            "outgoing": [{"id": w.id, "name": w.name} for w in result.outgoing],
+            "incoming": [
+                {"id": t.webhook.id, "name": t.webhook.name,
+                 "url": t.webhook.url, "token": t.token}
+                for t in result.incoming
+            ],
+        })
+        return EXIT_OK
+    for webhook in result.outgoing:
+        print(f"outgoing  {webhook.name}  {webhook.id}")
+    for issued in result.incoming:
+        print(f"incoming  {issued.webhook.name}  {issued.webhook.url}")
+        print(f"          token (shown only once): {issued.token}")
+    return EXIT_OK
+
+
+async def export_webhooks(config: AppConfig, args: argparse.Namespace) -> int:
+    async with opened(config) as engine:
+        _print_json(await engine.export_config())
+    return EXIT_OK
+
+
+def _state(enabled: bool) -> str:
+    return "enabled " if enabled else "disabled"
+
+
+async def list_webhooks(config: AppConfig, args: argparse.Namespace) -> int:
+    async with opened(config) as engine:
+        outgoing = await engine.list_outgoing()
+        incoming = await engine.list_incoming()
+    for out in outgoing:
+        events = ",".join(kind.value for kind in out.events)
+        print(f"outgoing  {_state(out.enabled)}  {out.name}  {out.url}  [{events}]")
+    for inc in incoming:
+        print(f"incoming  {_state(inc.enabled)}  {inc.name}  {inc.url}")
+    if not outgoing and not incoming:
+        print("no webhooks yet; create some with `dfire-desktop webhook import FILE`")
+    return EXIT_OK
+
+
+async def set_secret(config: AppConfig, args: argparse.Namespace) -> int:
+    value = sys.stdin.read()
+    # One trailing newline is the shell's, not the secret's.
+    value = value[:-1] if value.endswith("\n") else value
+    value = value[:-1] if value.endswith("\r") else value
+    async with opened(config) as engine:
+        saved = await engine.set_secret(args.name, value, args.description)
+    print(f"secret {saved.name} saved")
+    return EXIT_OK
+
+
+async def list_secrets(config: AppConfig, args: argparse.Namespace) -> int:
+    async with opened(config) as engine:
+        for secret in await engine.list_secrets():
+            print(f"{secret.name}\t{secret.description}")
+    return EXIT_OK
+
+
+async def delete_secret(config: AppConfig, args: argparse.Namespace) -> int:
+    async with opened(config) as engine:
+        await engine.delete_secret(args.name)
+    print(f"secret {args.name} deleted")
+    return EXIT_OK
+
+
+def delivery_json(delivery: api.Delivery) -> dict[str, Any]:
+    from dfire_desktop.engine.clock import rfc3339
+
+    return {
+        "id": delivery.id,
+        "webhook": delivery.webhook_name,
+        "event": delivery.event_kind.value,
+        "case_id": delivery.case_id,
+        "status": delivery.status.value,
+        "attempts": delivery.attempt_count,
+        "http_status": delivery.last_status_code,
+        "response_time_ms": delivery.last_duration_ms,
+        "error": delivery.last_error,
+        "created_at": rfc3339(delivery.created_at),
+        "updated_at": rfc3339(delivery.updated_at),
+        "next_attempt_at": rfc3339(delivery.next_attempt_at),
+    }
+
+
+async def show_deliveries(config: AppConfig, args: argparse.Namespace) -> int:
+    status = api.DeliveryStatus(args.status) if args.status else None
+    async with opened(config) as engine:
+        found = await engine.list_deliveries(args.webhook, status, args.limit)
+    if args.json:
+        _print_json([delivery_json(d) for d in found])
+        return EXIT_OK
+    for d in found:
+        row = delivery_json(d)
+        print(f"{row['updated_at']}  {row['status']:<11} {row['http_status'] or '-':>4}"
+              f"  {row['response_time_ms'] or '-':>6} ms  {d.webhook_name}  "
+              f"{row['event']}  {row['error']}")
+    if not found:
+        print("no deliveries")
+    return EXIT_OK

@@ -1,0 +1,165 @@
+"""One HTTP exchange with a receiver, and what history keeps of it.
+
+httpx errors are translated here into an `Outcome` with a reason in words
+that names the host and the error class only: URLs can carry tokens, and
+exception text can carry anything (field fault F09).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import datetime as dt
+import time
+
+import httpx
+
+from dfire_desktop.engine import backoff
+from dfire_desktop.engine.models import AttemptRow
+from dfire_desktop.engine.outgoing_request import OutgoingRequest
+from dfire_desktop.engine.vault import safe_location, scrub
+
+MAX_KEPT_RESPONSE_BYTES = 4096
+KEPT_RESPONSE_HEADERS = (
+    "content-type",
+    "content-length",
+    "retry-after",
+    "location",
+    "date",
+    "server",
+)
+
+
+@dataclasses.dataclass(frozen=True)
+class Outcome:
+    succeeded: bool
+    retryable: bool
+    error: str
+    host: str = ""
+    status_code: int | None = None
+    duration_ms: int | None = None
+    retry_after: str | None = None
+    request_headers: dict[str, str] = dataclasses.field(default_factory=dict)
+    request_body: str = ""
+    response_headers: dict[str, str] = dataclasses.field(default_factory=dict)
+    response_body: str = ""
+
+    @classmethod
+    def refused(cls, reason: str) -> Outcome:
+        """Nothing was sent: the request could not be prepared."""
+        return cls(succeeded=False, retryable=False, error=reason)
+
+    def as_row(
+        self,
+        delivery_id: str,
+        number: int,
+        started: dt.datetime,
+        retry_in: float | None,
+    ) -> AttemptRow:
+        return AttemptRow(
+            delivery_id=delivery_id,
+            number=number,
+            started_at=started,
+            duration_ms=self.duration_ms,
+            status_code=self.status_code,
+            succeeded=self.succeeded,
+            error=self.error,
+            retry_in_seconds=retry_in,
+            request_headers=self.request_headers,
+            request_body=self.request_body,
+            response_headers=self.response_headers,
+            response_body=self.response_body,
+        )
+
+
+def _host_of(url: str) -> str:
+    try:
+        parsed = httpx.URL(url)
+    except httpx.InvalidURL:
+        return "[unreadable URL]"
+    port = f":{parsed.port}" if parsed.port else ""
+    return f"{parsed.host}{port}"
+
+
+def _failure_reason(
+    exc: httpx.HTTPError | TimeoutError, host: str, timeout: float
+) -> str:
+    kind = type(exc).__name__
+    if isinstance(exc, httpx.TimeoutException | TimeoutError):
+        return f"no answer from {host} within {timeout:g} s ({kind})"
+    if isinstance(exc, httpx.ConnectError):
+        return f"could not connect to {host} ({kind})"
+    return f"request to {host} failed ({kind})"
+
+
+async def _read_bounded(response: httpx.Response) -> bytes:
+    kept = bytearray()
+    async for chunk in response.aiter_raw():
+        kept.extend(chunk[: MAX_KEPT_RESPONSE_BYTES - len(kept)])
+        if len(kept) >= MAX_KEPT_RESPONSE_BYTES:
+            break
+    return bytes(kept)
+
+
+def _status_reason(response: httpx.Response, host: str) -> str:
+    code = response.status_code
+    if 200 <= code < 300:
+        return ""
+    if 300 <= code < 400:
+        where = safe_location(response.headers.get("location", ""))
+        return (
+            f"{host} answered {code} redirect to {where}; redirects are not "
+            "followed: update the webhook's URL"
+        )
+    return f"{host} answered HTTP {code}"
+
+
+async def send(
+    client: httpx.AsyncClient,
+    request: OutgoingRequest,
+    timeout_seconds: float,
+) -> Outcome:
+    """POST `request` once; never raises for what the network does."""
+    host = _host_of(request.url)
+    kept = {
+        "request_headers": request.redacted_headers,
+        "request_body": request.redacted_body,
+    }
+    started = time.monotonic()
+    try:
+        async with asyncio.timeout(timeout_seconds):
+            async with client.stream(
+                "POST",
+                request.url,
+                content=request.body,
+                headers=request.headers,
+                timeout=timeout_seconds,
+            ) as response:
+                raw = await _read_bounded(response)
+    except (httpx.HTTPError, TimeoutError) as exc:
+        elapsed = int((time.monotonic() - started) * 1000)
+        reason = _failure_reason(exc, host, timeout_seconds)
+        return Outcome(False, True, reason, host, None, elapsed, **kept)
+    elapsed = int((time.monotonic() - started) * 1000)
+
+    code = response.status_code
+    headers = {
+        k: scrub(v, request.credentials)
+        for k, v in response.headers.items()
+        if k.lower() in KEPT_RESPONSE_HEADERS
+    }
+    if "location" in headers:
+        headers["location"] = safe_location(headers["location"])
+    body = scrub(raw.decode("utf-8", "replace"), request.credentials)
+    return Outcome(
+        succeeded=200 <= code < 300,
+        retryable=backoff.is_retryable_status(code),
+        error=_status_reason(response, host),
+        host=host,
+        status_code=code,
+        duration_ms=elapsed,
+        retry_after=response.headers.get("retry-after"),
+        response_headers=headers,
+        response_body=body,
+        **kept,
+    )

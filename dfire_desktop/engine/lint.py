@@ -1,0 +1,181 @@
+"""Problems in a payload template and its value mappings, for the editor.
+
+Errors are what would make a send fail; warnings are what would make it
+send something the author probably did not mean. Lines and columns count
+from 1, in characters, in the text named by `LintMessage.target`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import difflib
+import json
+import re
+from collections.abc import Collection, Mapping
+from typing import Any, Final, Literal, TypeAlias
+
+from dfire_desktop.engine import catalogue, templating
+from dfire_desktop.engine.errors import InvalidInputError, RenderError
+from dfire_desktop.engine.events import EventKind
+from dfire_desktop.engine.samples import sample_context
+from dfire_desktop.engine.templating import Placeholder
+
+Severity: TypeAlias = Literal["error", "warning"]
+Target: TypeAlias = Literal["template", "mappings"]
+
+_LOCATION: Final = re.compile(r" at line \d+, column \d+$")
+_PATHS: Final = [variable.path for variable in catalogue.VARIABLES]
+
+
+@dataclasses.dataclass(frozen=True)
+class LintMessage:
+    line: int
+    column: int
+    severity: Severity
+    message: str
+    target: Target = "template"
+
+
+def lint(
+    template: str,
+    mappings_text: str,
+    kinds: Collection[EventKind],
+    secret_names: Collection[str],
+) -> list[LintMessage]:
+    """Every problem found, ordered by text, line and column."""
+    mappings, messages = _lint_mappings(mappings_text)
+    placeholders = templating.parse_placeholders(template)
+
+    for placeholder in placeholders:
+        messages.extend(
+            _lint_placeholder(placeholder, mappings, frozenset(kinds), secret_names)
+        )
+    shape = _lint_shape(template, placeholders)
+    messages.extend(shape)
+
+    # Only a template that passed every other check can be rendered at all.
+    if not shape and all(message.severity != "error" for message in messages):
+        messages.extend(_lint_render(template, mappings or {}, kinds, secret_names))
+
+    return sorted(messages, key=lambda m: (m.target != "template", m.line, m.column))
+
+
+def _lint_mappings(text: str) -> tuple[dict[str, Any] | None, list[LintMessage]]:
+    if not text.strip():
+        return {}, []
+
+    try:
+        return templating.validate_mappings(json.loads(text)), []
+    except json.JSONDecodeError as exc:
+        reason = f"value mappings are not valid JSON: {exc.msg}"
+        return None, [_mappings_error(exc.lineno, exc.colno, reason)]
+    except InvalidInputError as exc:
+        return None, [_mappings_error(1, 1, str(exc))]
+
+
+def _lint_placeholder(
+    placeholder: Placeholder,
+    mappings: Mapping[str, Any] | None,
+    kinds: frozenset[EventKind],
+    secret_names: Collection[str],
+) -> list[LintMessage]:
+    problem = templating.placeholder_problem(placeholder)
+    if problem is not None:
+        return [_error(placeholder, _with_suggestion(placeholder, problem))]
+    variable = catalogue.lookup(placeholder.path)
+    if variable is None:  # a well-formed secret, or placeholder_problem says
+        return _lint_secret(placeholder, secret_names)
+
+    label = placeholder.label
+
+    found: list[LintMessage] = []
+    if kinds and not variable.kinds & kinds:
+        reason = f"{label} is not provided by any of the selected events"
+        found.append(_warning(placeholder, reason))
+    if placeholder.filter == templating.MAPPED and not _has_table(
+        placeholder.path, mappings
+    ):
+        reason = f"{label} has no value mapping, so it is inserted unchanged"
+        found.append(_warning(placeholder, reason))
+    return found
+
+
+def _lint_secret(
+    placeholder: Placeholder, secret_names: Collection[str]
+) -> list[LintMessage]:
+    if placeholder.name in secret_names:
+        return []
+    reason = f"secret {json.dumps(placeholder.name)} does not exist"
+    return [_error(placeholder, reason)]
+
+
+def _lint_render(
+    template: str,
+    mappings: Mapping[str, Any],
+    kinds: Collection[EventKind],
+    secret_names: Collection[str],
+) -> list[LintMessage]:
+    # Validate what would be sent, not the raw template: render each kind's
+    # sample (a mapped value or an event's data decides the final JSON).
+    for kind in sorted(kinds) or [EventKind.TEST]:
+        try:
+            templating.render_preview(
+                template, sample_context(kind), mappings, secret_names
+            )
+        except RenderError as exc:
+            reason = _LOCATION.sub("", str(exc))  # the message fields say where
+            return [LintMessage(exc.line, exc.column, "error", reason)]
+    return []
+
+
+def _lint_shape(template: str, placeholders: list[Placeholder]) -> list[LintMessage]:
+    if not template.strip():
+        return []
+
+    # Rendering never changes the token structure around a placeholder, so a
+    # render with same-length stand-ins fails exactly where any render fails,
+    # at positions that are the template's own.
+    problem = templating.find_json_error(_stand_in(template, placeholders))
+    if problem is None:
+        return []
+
+    reason = f"payload template is {problem}"
+    return [LintMessage(problem.line, problem.column, "error", reason)]
+
+
+def _stand_in(template: str, placeholders: list[Placeholder]) -> str:
+    parts: list[str] = []
+    position = 0
+    for placeholder in placeholders:
+        width = placeholder.end - placeholder.start
+        parts.append(template[position : placeholder.start])
+        parts.append("x" * width if placeholder.in_string else "null".ljust(width))
+        position = placeholder.end
+    parts.append(template[position:])
+    return "".join(parts)
+
+
+def _has_table(path: str, mappings: Mapping[str, Any] | None) -> bool:
+    if mappings is None:
+        return True  # already reported as broken; do not pile warnings on it
+    names = (path, path.rpartition(".")[2])
+    return any(isinstance(mappings.get(name), Mapping) for name in names)
+
+
+def _with_suggestion(placeholder: Placeholder, problem: str) -> str:
+    if not problem.startswith("unknown variable"):
+        return problem
+    close = difflib.get_close_matches(placeholder.path, _PATHS, n=1, cutoff=0.8)
+    return f"{problem}; did you mean {{{{{close[0]}}}}}?" if close else problem
+
+
+def _error(placeholder: Placeholder, message: str) -> LintMessage:
+    return LintMessage(placeholder.line, placeholder.column, "error", message)
+
+
+def _warning(placeholder: Placeholder, message: str) -> LintMessage:
+    return LintMessage(placeholder.line, placeholder.column, "warning", message)
+
+
+def _mappings_error(line: int, column: int, message: str) -> LintMessage:
+    return LintMessage(line, column, "error", message, target="mappings")

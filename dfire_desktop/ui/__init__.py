@@ -1,0 +1,1 @@
+"""PySide6 widgets. They reach the engine only through `ui.bridge`."""

@@ -1,0 +1,80 @@
+"""Item models for delivery history: deliveries and their attempts."""
+
+from __future__ import annotations
+
+from dfire_desktop.engine.api import Attempt, Delivery, DeliveryStatus
+from dfire_desktop.ui.tables import Column, RecordTable, local_time, or_dash
+
+STATUS_TEXT = {
+    DeliveryStatus.PENDING: "… Pending",
+    DeliveryStatus.IN_PROGRESS: "↻ Sending",
+    DeliveryStatus.SUCCEEDED: "✔ Succeeded",
+    DeliveryStatus.FAILED: "✖ Failed",
+}
+SUCCESS_GREEN = "#1e6b2f"
+FAILURE_RED = "#b3261e"
+
+
+def _status_colour(delivery: Delivery) -> str | None:
+    if delivery.status is DeliveryStatus.SUCCEEDED:
+        return SUCCESS_GREEN
+    if delivery.status is DeliveryStatus.FAILED:
+        return FAILURE_RED
+    return None
+
+
+def _ms(value: int | None) -> str:
+    return "—" if value is None else f"{value} ms"
+
+
+DELIVERY_COLUMNS: tuple[Column[Delivery], ...] = (
+    Column("Status", lambda d: STATUS_TEXT[d.status], colour=_status_colour),
+    Column("Event", lambda d: d.event_kind.label),
+    Column("HTTP code", lambda d: or_dash(d.last_status_code), numeric=True),
+    Column("Response time", lambda d: _ms(d.last_duration_ms), numeric=True),
+    Column("Time", lambda d: local_time(d.created_at)),
+    Column("Attempts", lambda d: str(d.attempt_count), numeric=True),
+    Column("Error", lambda d: d.last_error),
+)
+
+ATTEMPT_COLUMNS: tuple[Column[Attempt], ...] = (
+    Column("#", lambda a: str(a.number), numeric=True),
+    Column(
+        "Result",
+        lambda a: "✔ Succeeded" if a.succeeded else "✖ Failed",
+        colour=lambda a: SUCCESS_GREEN if a.succeeded else FAILURE_RED,
+    ),
+    Column("HTTP code", lambda a: or_dash(a.status_code), numeric=True),
+    Column("Response time", lambda a: _ms(a.duration_ms), numeric=True),
+    Column("Started", lambda a: local_time(a.started_at)),
+    Column(
+        "Next retry",
+        lambda a: "—" if a.retry_in_seconds is None else f"in {a.retry_in_seconds:g} s",
+    ),
+    Column("Error", lambda a: a.error),
+)
+
+
+class DeliveryHistory(RecordTable[Delivery]):
+    """One webhook's recent deliveries, newest first."""
+
+    def __init__(self) -> None:
+        super().__init__(DELIVERY_COLUMNS)
+
+    def upsert(self, delivery: Delivery) -> None:
+        """Update the row of `delivery`, or add it on top if it is new."""
+        for row, known in enumerate(self._rows):
+            if known.id == delivery.id:
+                self.replace(row, delivery)
+                return
+        self.insert_first(delivery)
+
+    def failed_count(self) -> int:
+        return sum(1 for d in self._rows if d.status is DeliveryStatus.FAILED)
+
+
+class AttemptTable(RecordTable[Attempt]):
+    """The attempts of one delivery, first attempt first."""
+
+    def __init__(self) -> None:
+        super().__init__(ATTEMPT_COLUMNS)

@@ -1,0 +1,44 @@
+"""Engine errors told in words an analyst can act on."""
+
+from __future__ import annotations
+
+from dfire_desktop.engine.errors import (
+    DataDirLockedError,
+    EngineError,
+    NotFoundError,
+    StoreError,
+    VaultError,
+    VaultLockedError,
+)
+
+VAULT_LOCKED_HELP = (
+    "Credentials cannot be saved or used: no encryption key is set. "
+    "Set CREDENTIAL_ENCRYPTION_KEY to a Fernet key (in the environment or "
+    "the OS keyring) and restart DFIRe Desktop."
+)
+
+
+def describe(error: object) -> str:
+    """One or two plain sentences about `error`, never a traceback."""
+    if isinstance(error, VaultLockedError):
+        return VAULT_LOCKED_HELP
+    if isinstance(error, VaultError):
+        return f"A stored credential could not be decrypted: {error}"
+    if isinstance(error, NotFoundError):
+        return f"It no longer exists; it may have been deleted elsewhere. ({error})"
+    if isinstance(error, DataDirLockedError):
+        return f"Another DFIRe Desktop already uses this data folder. ({error})"
+    if isinstance(error, StoreError):
+        return f"The database could not complete the change: {error}"
+    if isinstance(error, EngineError):
+        return _sentence(str(error))
+    return (
+        f"Something went wrong inside DFIRe Desktop ({type(error).__name__}). "
+        "The details are in the log."
+    )
+
+
+def _sentence(text: str) -> str:
+    if not text:
+        return "The engine refused the change without a reason."
+    return text[0].upper() + text[1:]

@@ -1,0 +1,91 @@
+"""Pieces every editing dialog shares: field error labels and field widgets."""
+
+from __future__ import annotations
+
+from PySide6.QtGui import QFontDatabase
+from PySide6.QtWidgets import QLabel, QLineEdit, QPlainTextEdit, QWidget
+
+from dfire_desktop.engine.errors import InvalidInputError
+from dfire_desktop.ui.errors import describe
+
+KEEP_PLACEHOLDER = "set — leave blank to keep"
+
+
+class FormErrors:
+    """Red error lines under fields, keyed by the engine's field names.
+
+    An error for a field with no label of its own goes to the general line
+    at the top of the form, prefixed with the field's name.
+    """
+
+    def __init__(self, general: QLabel) -> None:
+        self._general = general
+        self._labels: dict[str, QLabel] = {}
+        _style_error(general)
+        general.hide()
+
+    def label_for(self, field: str, *aliases: str) -> QLabel:
+        """A hidden error label for `field`; place it under the field."""
+        label = QLabel()
+        _style_error(label)
+        label.hide()
+        for name in (field, *aliases):
+            self._labels[name] = label
+        return label
+
+    def clear(self) -> None:
+        for label in (self._general, *self._labels.values()):
+            label.clear()
+            label.hide()
+
+    def show_field(self, field: str, message: str) -> None:
+        label = self._labels.get(field) or self._labels.get(field.split(".")[0])
+        if label is None:
+            self.show_general(f"{field.replace('_', ' ')}: {message}")
+            return
+        label.setText(message)
+        label.show()
+
+    def show_general(self, message: str) -> None:
+        self._general.setText(message)
+        self._general.show()
+
+    def show_error(self, error: object) -> None:
+        """Put an engine error next to its field, or on the general line."""
+        if isinstance(error, InvalidInputError) and error.field:
+            self.show_field(error.field, describe(error))
+        else:
+            self.show_general(describe(error))
+
+
+def _style_error(label: QLabel) -> None:
+    label.setObjectName("fieldError")
+    label.setWordWrap(True)
+
+
+def monospace(editor: QPlainTextEdit) -> QPlainTextEdit:
+    editor.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+    return editor
+
+
+def password_field(has_value: bool = False) -> QLineEdit:
+    """A masked field; for a stored value it says blank keeps it."""
+    field = QLineEdit()
+    field.setEchoMode(QLineEdit.EchoMode.Password)
+    if has_value:
+        field.setPlaceholderText(KEEP_PLACEHOLDER)
+    return field
+
+
+def hint(text: str) -> QLabel:
+    """A small grey explanation under a field."""
+    label = QLabel(text)
+    label.setObjectName("hint")
+    label.setWordWrap(True)
+    return label
+
+
+def section_title(text: str, parent: QWidget | None = None) -> QLabel:
+    label = QLabel(text, parent)
+    label.setObjectName("sectionTitle")
+    return label

@@ -1,0 +1,355 @@
+"""Create or edit an outgoing webhook."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QScrollArea,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from dfire_desktop.engine.api import OutgoingWebhook, OutgoingWebhookSpec
+from dfire_desktop.engine.errors import InvalidInputError
+from dfire_desktop.ui.auth_editor import AuthEditor
+from dfire_desktop.ui.bridge import EngineBridge
+from dfire_desktop.ui.event_picker import EventPicker
+from dfire_desktop.ui.form import FormErrors, hint, monospace, password_field
+from dfire_desktop.ui.prompts import ask_discard
+
+MAPPINGS_EXAMPLE = '{"severity": {"info": -2, "medium": 0, "critical": 2}}'
+TEMPLATE_PLACEHOLDER = (
+    "Leave empty to send the default payload.\n"
+    '{"message": "Case {{case.case_number}}: {{case.title}}",\n'
+    ' "token": "{{secret.my_api_token}}"}'
+)
+
+
+class OutgoingWebhookDialog(QDialog):
+    """The outgoing webhook form; `webhook_saved` fires once the engine agrees.
+
+    Nothing typed is lost on an error: the engine's reason appears under the
+    field it names, and the dialog stays open.
+    """
+
+    webhook_saved = Signal(object)
+
+    def __init__(
+        self,
+        bridge: EngineBridge,
+        webhook: OutgoingWebhook | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._bridge = bridge
+        self._webhook = webhook
+        self._saving = False
+        self.setWindowTitle(
+            f"Edit outgoing webhook — {webhook.name}" if webhook else "Add outgoing webhook"
+        )
+        self._build()
+        self._load(webhook)
+        self._saved_state = self._state()
+        self._connect()
+
+    def _build(self) -> None:
+        general = QLabel()
+        self.errors = FormErrors(general)
+        columns = QHBoxLayout()
+        columns.addLayout(self._build_left(), 1)
+        columns.addLayout(self._build_right(), 1)
+        body = QWidget()
+        body.setLayout(columns)
+        self._scroll = QScrollArea()
+        self._scroll.setWidgetResizable(True)
+        self._scroll.setWidget(body)
+
+        self.buttons = QDialogButtonBox()
+        self.save_button = self.buttons.addButton(
+            "Save webhook", QDialogButtonBox.ButtonRole.AcceptRole
+        )
+        self.save_button.setDefault(True)
+        self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(general)
+        layout.addWidget(self._scroll, 1)
+        layout.addWidget(self.buttons)
+        self.resize(1080, 760)
+
+    def _build_left(self) -> QVBoxLayout:
+        column = QVBoxLayout()
+        column.addWidget(self._build_basics())
+        column.addWidget(self._build_events())
+        column.addWidget(self._build_filter())
+        column.addStretch(1)
+        return column
+
+    def _build_right(self) -> QVBoxLayout:
+        column = QVBoxLayout()
+        column.addWidget(self._build_auth())
+        column.addWidget(self._build_payload())
+        column.addWidget(self._build_delivery())
+        column.addStretch(1)
+        return column
+
+    def _build_basics(self) -> QGroupBox:
+        group = QGroupBox("Basic settings")
+        self.name = QLineEdit()
+        self.name.setPlaceholderText("e.g. Pushover on timeline @page")
+        self.url = QLineEdit()
+        self.url.setPlaceholderText("https://receiver.example/hooks/dfire")
+        self.description = QPlainTextEdit()
+        self.description.setPlaceholderText("Optional: what this webhook is for")
+        self.description.setFixedHeight(56)
+        self.enabled = QCheckBox("Enabled — send deliveries when events occur")
+        form = QFormLayout(group)
+        form.addRow("Name", self.name)
+        form.addRow("", self.errors.label_for("name"))
+        form.addRow("Endpoint URL", self.url)
+        form.addRow("", self.errors.label_for("url"))
+        form.addRow("Description", self.description)
+        form.addRow("", self.errors.label_for("description"))
+        form.addRow("", self.enabled)
+        return group
+
+    def _build_events(self) -> QGroupBox:
+        group = QGroupBox("Trigger events — send when any ticked event occurs")
+        self.events = EventPicker()
+        column = QVBoxLayout(group)
+        column.addWidget(self.events)
+        column.addWidget(self.errors.label_for("events"))
+        return group
+
+    def _build_filter(self) -> QGroupBox:
+        group = QGroupBox("Content filter (timeline events only)")
+        self.content_filter = QLineEdit()
+        self.content_filter.setPlaceholderText("Regular expression, e.g. @page")
+        column = QVBoxLayout(group)
+        column.addWidget(self.content_filter)
+        column.addWidget(self.errors.label_for("content_filter"))
+        column.addWidget(
+            hint(
+                "Only Timeline Event Created deliveries are filtered: they are "
+                "sent when the subject or details match. Leave empty to send "
+                "every timeline event. Other events are never filtered."
+            )
+        )
+        return group
+
+    def _build_auth(self) -> QGroupBox:
+        group = QGroupBox("Authentication")
+        self.auth = AuthEditor(self._webhook)
+        column = QVBoxLayout(group)
+        column.addWidget(self.auth)
+        column.addWidget(self.errors.label_for("auth", "username", "password", "token"))
+        return group
+
+    def _build_payload(self) -> QGroupBox:
+        group = QGroupBox("Payload")
+        self.template = monospace(QPlainTextEdit())
+        self.template.setPlaceholderText(TEMPLATE_PLACEHOLDER)
+        self.template.setMinimumHeight(130)
+        self.mappings = monospace(QPlainTextEdit())
+        self.mappings.setPlaceholderText(MAPPINGS_EXAMPLE)
+        self.mappings.setFixedHeight(72)
+        self.preview_button = QPushButton("Preview Payload")
+        self.preview_button.setEnabled(False)
+        self.preview_button.setToolTip("Coming soon: the payload editor with preview")
+        column = QVBoxLayout(group)
+        column.addWidget(QLabel("Payload template (JSON with {{category.variable}})"))
+        column.addWidget(self.template)
+        column.addWidget(self.errors.label_for("payload_template", "template"))
+        column.addWidget(QLabel("Value mappings (JSON, used by {{…|mapped}})"))
+        column.addWidget(self.mappings)
+        column.addWidget(self.errors.label_for("value_mappings", "mappings"))
+        column.addWidget(self.preview_button)
+        return group
+
+    def _build_delivery(self) -> QGroupBox:
+        group = QGroupBox("Delivery and signing")
+        self.max_retries = QSpinBox()
+        self.max_retries.setRange(0, 20)
+        self.timeout = QSpinBox()
+        self.timeout.setRange(1, 300)
+        self.timeout.setSuffix(" s")
+        stored = bool(self._webhook and self._webhook.has_signing_secret)
+        self.signing_secret = password_field(stored)
+        self.remove_signing_secret = QCheckBox("Remove the stored signing secret")
+        self.remove_signing_secret.setVisible(stored)
+        form = QFormLayout(group)
+        form.addRow("Max retries", self.max_retries)
+        form.addRow("", self.errors.label_for("max_retries"))
+        form.addRow("Timeout", self.timeout)
+        form.addRow("", self.errors.label_for("timeout_seconds", "timeout"))
+        form.addRow("Signing secret", self.signing_secret)
+        form.addRow("", self.remove_signing_secret)
+        form.addRow("", self.errors.label_for("signing_secret"))
+        form.addRow(
+            "",
+            hint(
+                "If set, each request carries X-Webhook-Signature: the "
+                "HMAC-SHA256 of the body. Leave empty to skip signing."
+            ),
+        )
+        return group
+
+    def _load(self, webhook: OutgoingWebhook | None) -> None:
+        self.max_retries.setValue(webhook.max_retries if webhook else 3)
+        self.timeout.setValue(round(webhook.timeout_seconds) if webhook else 30)
+        self.enabled.setChecked(webhook.enabled if webhook else True)
+        if webhook is None:
+            return
+
+        self.name.setText(webhook.name)
+        self.url.setText(webhook.url)
+        self.description.setPlainText(webhook.description)
+        self.events.set_selected(webhook.events)
+        self.content_filter.setText(webhook.content_filter)
+        self.template.setPlainText(webhook.payload_template)
+        if webhook.value_mappings:
+            self.mappings.setPlainText(json.dumps(webhook.value_mappings, indent=2))
+
+    def _connect(self) -> None:
+        self.save_button.clicked.connect(self._on_save_clicked)
+        self.buttons.rejected.connect(self.reject)
+
+    def _state(self) -> tuple[Any, ...]:
+        """Everything the user can change, to tell whether anything was."""
+        texts = (self.name, self.url, self.content_filter, self.signing_secret)
+        editors = (self.description, self.template, self.mappings)
+        return (
+            tuple(field.text() for field in texts),
+            tuple(editor.toPlainText() for editor in editors),
+            self.events.selected(),
+            self.auth.current_type(),
+            self._auth_state(),
+            self.max_retries.value(),
+            self.timeout.value(),
+            self.enabled.isChecked(),
+            self.remove_signing_secret.isChecked(),
+        )
+
+    def _auth_state(self) -> tuple[str, ...]:
+        table = self.auth.headers
+        cells = [
+            table.item(row, col).text() if table.item(row, col) else ""
+            for row in range(table.rowCount())
+            for col in (0, 1)
+        ]
+        fields = (self.auth.username, self.auth.password, self.auth.token)
+        return (*(field.text() for field in fields), *cells)
+
+    def is_dirty(self) -> bool:
+        return self._state() != self._saved_state
+
+    def collect_spec(self) -> OutgoingWebhookSpec | None:
+        """The spec as entered, or None after showing what must be fixed."""
+        self.errors.clear()
+        try:
+            auth = self.auth.spec()
+            mappings = _parse_mappings(self.mappings.toPlainText())
+        except InvalidInputError as error:
+            self.errors.show_error(error)
+            return None
+
+        return OutgoingWebhookSpec(
+            name=self.name.text().strip(),
+            url=self.url.text().strip(),
+            events=self.events.selected(),
+            description=self.description.toPlainText().strip(),
+            content_filter=self.content_filter.text(),
+            auth=auth,
+            payload_template=self.template.toPlainText(),
+            value_mappings=mappings,
+            max_retries=self.max_retries.value(),
+            timeout_seconds=float(self.timeout.value()),
+            signing_secret=self._signing_secret(),
+            enabled=self.enabled.isChecked(),
+        )
+
+    def _signing_secret(self) -> str | None:
+        if self.signing_secret.text():
+            return self.signing_secret.text()
+        if self.remove_signing_secret.isChecked():
+            return ""
+        return None if self._webhook else ""
+
+    def _on_save_clicked(self) -> None:
+        spec = self.collect_spec()
+        if spec is None or self._saving:
+            return
+
+        self._set_saving(True)
+        webhook = self._webhook
+        if webhook is None:
+            call = self._bridge.submit(lambda engine: engine.create_outgoing(spec))
+        else:
+            call = self._bridge.submit(
+                lambda engine: engine.update_outgoing(webhook.id, spec)
+            )
+
+        call.succeeded.connect(self._on_saved)
+        call.failed.connect(self._on_save_failed)
+
+    def _set_saving(self, saving: bool) -> None:
+        self._saving = saving
+        self.save_button.setEnabled(not saving)
+        self.save_button.setText("Saving…" if saving else "Save webhook")
+
+    def _on_saved(self, webhook: OutgoingWebhook) -> None:
+        self._set_saving(False)
+        self.auth.clear_credentials()
+        self.signing_secret.clear()
+        self._saved_state = self._state()
+
+        self.webhook_saved.emit(webhook)
+        self.accept()
+
+    def _on_save_failed(self, error: object) -> None:
+        self._set_saving(False)
+        self.errors.show_error(error)
+
+    def reject(self) -> None:
+        """Cancel, Escape or the close box: ask first if anything changed."""
+        if self._saving or not self.is_dirty():
+            super().reject()
+            return
+        ask_discard(self, lambda: QDialog.reject(self))
+
+
+def _parse_mappings(text: str) -> dict[str, dict[str, Any]]:
+    """The value mappings as a dict, or InvalidInputError saying what is off."""
+    if not text.strip():
+        return {}
+    try:
+        value = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise InvalidInputError(
+            f"Not valid JSON: {error.msg} at line {error.lineno}, "
+            f"column {error.colno}.",
+            "value_mappings",
+        ) from error
+
+    if not isinstance(value, dict) or not all(
+        isinstance(mapping, dict) for mapping in value.values()
+    ):
+        raise InvalidInputError(
+            "Use a JSON object of objects, such as " + MAPPINGS_EXAMPLE,
+            "value_mappings",
+        )
+    return value

@@ -1,0 +1,162 @@
+"""One card per webhook: what it is, whether it is on, and what to do with it."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QGuiApplication, QMouseEvent
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from dfire_desktop.engine.api import AuthType, IncomingWebhook, OutgoingWebhook
+from dfire_desktop.ui.auth_editor import method_label
+from dfire_desktop.ui.event_picker import summarise
+from dfire_desktop.ui.toggle import ToggleSwitch
+
+
+class WebhookCard(QFrame):
+    """The frame, title row and button row both kinds of card share."""
+
+    enabled_toggled = Signal(bool)
+    edit_requested = Signal()
+    delete_requested = Signal()
+
+    def __init__(self, name: str, enabled: bool, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("card")
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.title = QLabel(name)
+        self.title.setObjectName("cardTitle")
+        self.state = QLabel()
+        self.state.setObjectName("statusChip")
+        self.switch = ToggleSwitch(f"Enable or disable {name}")
+        self.switch.setChecked(enabled)
+        self._show_state(enabled)
+        self.details = QVBoxLayout()
+        self.actions = QHBoxLayout()
+        self._lay_out()
+        self.switch.toggled.connect(self._on_switch_toggled)
+
+    def _lay_out(self) -> None:
+        top = QHBoxLayout()
+        top.addWidget(self.title)
+        top.addSpacing(8)
+        top.addWidget(self.state)
+        top.addStretch(1)
+        top.addWidget(self.switch)
+        self.actions.addStretch(1)
+        column = QVBoxLayout(self)
+        column.addLayout(top)
+        column.addLayout(self.details)
+        column.addLayout(self.actions)
+
+    def add_detail(self, text: str, selectable: bool = False) -> QLabel:
+        label = QLabel(text)
+        if selectable:
+            label.setTextInteractionFlags(
+                Qt.TextInteractionFlag.TextSelectableByMouse
+            )
+        self.details.addWidget(label)
+        return label
+
+    def add_action(self, text: str, tooltip: str) -> QPushButton:
+        button = QPushButton(text)
+        button.setToolTip(tooltip)
+        self.actions.insertWidget(self.actions.count() - 1, button)
+        return button
+
+    def _show_state(self, enabled: bool) -> None:
+        self.state.setText("Enabled" if enabled else "Disabled")
+        self.state.setProperty("enabledState", "true" if enabled else "false")
+        self.state.style().unpolish(self.state)
+        self.state.style().polish(self.state)
+
+    def _on_switch_toggled(self, enabled: bool) -> None:
+        self._show_state(enabled)
+        self.enabled_toggled.emit(enabled)
+
+
+class OutgoingWebhookCard(WebhookCard):
+    """An outgoing webhook; clicking the card opens its delivery history."""
+
+    test_requested = Signal()
+    duplicate_requested = Signal()
+    history_requested = Signal()
+
+    def __init__(self, webhook: OutgoingWebhook, parent: QWidget | None = None) -> None:
+        super().__init__(webhook.name, webhook.enabled, parent)
+        self.webhook = webhook
+        self.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.setToolTip("Click to see the delivery history")
+        self.endpoint = self.add_detail(f"POST  {webhook.url}")
+        self.add_detail(f"Events: {summarise(webhook.events)}")
+        self.add_detail(_outgoing_extras(webhook))
+        self._add_buttons()
+
+    def _add_buttons(self) -> None:
+        test = self.add_action("▶ Send test", "Send a Test Event now")
+        duplicate = self.add_action("⧉ Duplicate", "Copy this webhook's settings")
+        history = self.add_action("☰ History", "Recent deliveries and attempts")
+        edit = self.add_action("✎ Edit", "Change this webhook")
+        delete = self.add_action("✕ Delete", "Delete this webhook")
+        test.clicked.connect(self.test_requested)
+        duplicate.clicked.connect(self.duplicate_requested)
+        history.clicked.connect(self.history_requested)
+        edit.clicked.connect(self.edit_requested)
+        delete.clicked.connect(self.delete_requested)
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        if event.button() == Qt.MouseButton.LeftButton:
+            self.history_requested.emit()
+        super().mouseReleaseEvent(event)
+
+
+class IncomingWebhookCard(WebhookCard):
+    regenerate_requested = Signal()
+
+    def __init__(self, webhook: IncomingWebhook, parent: QWidget | None = None) -> None:
+        super().__init__(webhook.name, webhook.enabled, parent)
+        self.webhook = webhook
+        self.endpoint = self.add_detail(f"POST  {webhook.url}", selectable=True)
+        self.add_detail(_incoming_defaults(webhook))
+        self._add_buttons()
+
+    def _add_buttons(self) -> None:
+        copy_url = self.add_action("⧉ Copy URL", "Copy the incoming URL")
+        edit = self.add_action("✎ Edit", "Change this webhook")
+        regenerate = self.add_action(
+            "⟳ Regenerate token", "Issue a new token; the old one stops working"
+        )
+        delete = self.add_action("✕ Delete", "Delete this webhook")
+        copy_url.clicked.connect(self._copy_url)
+        edit.clicked.connect(self.edit_requested)
+        regenerate.clicked.connect(self.regenerate_requested)
+        delete.clicked.connect(self.delete_requested)
+
+    def _copy_url(self) -> None:
+        QGuiApplication.clipboard().setText(self.webhook.url)
+
+
+def _outgoing_extras(webhook: OutgoingWebhook) -> str:
+    parts = [f"Auth: {method_label(webhook.auth_type)}"]
+    if webhook.auth_type is AuthType.HEADERS and webhook.auth_header_names:
+        parts[0] += f" ({', '.join(webhook.auth_header_names)})"
+    parts.append("signed" if webhook.has_signing_secret else "not signed")
+    if webhook.content_filter:
+        parts.append(f"filter: {webhook.content_filter}")
+    parts.append(f"retries {webhook.max_retries}, timeout {webhook.timeout_seconds:g} s")
+    return " · ".join(parts)
+
+
+def _incoming_defaults(webhook: IncomingWebhook) -> str:
+    lead = webhook.default_lead_investigator or "none"
+    return (
+        f"Case type: {webhook.case_type or 'none'} · "
+        f"defaults: {webhook.default_mode}, {webhook.default_severity} severity · "
+        f"lead: {lead}"
+    )

@@ -1,0 +1,196 @@
+"""The Webhooks tab: outgoing and incoming sections of cards."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QDialog,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from dfire_desktop.engine.api import IncomingWebhook, IssuedToken, OutgoingWebhook
+from dfire_desktop.ui.bridge import EngineBridge
+from dfire_desktop.ui.form import hint, section_title
+from dfire_desktop.ui.prompts import confirm
+from dfire_desktop.ui.webhook_cards import IncomingWebhookCard, OutgoingWebhookCard
+from dfire_desktop.ui.webhooks import Webhooks
+
+
+class CardSection(QWidget):
+    """A titled list of cards with an Add Webhook button and an empty state."""
+
+    def __init__(self, title: str, explanation: str, empty_text: str) -> None:
+        super().__init__()
+        self.add_button = QPushButton("+ Add Webhook")
+        self.empty = QLabel(empty_text)
+        self.empty.setObjectName("emptyState")
+        self._cards = QVBoxLayout()
+        header = QHBoxLayout()
+        header.addWidget(section_title(title))
+        header.addStretch(1)
+        header.addWidget(self.add_button)
+        column = QVBoxLayout(self)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addLayout(header)
+        column.addWidget(hint(explanation))
+        column.addWidget(self.empty)
+        column.addLayout(self._cards)
+
+    def cards(self) -> list[QWidget]:
+        items = (self._cards.itemAt(i) for i in range(self._cards.count()))
+        return [item.widget() for item in items if item and item.widget()]
+
+    def replace_cards(self, cards: list[QWidget]) -> None:
+        for old in self.cards():
+            self._cards.removeWidget(old)
+            old.deleteLater()
+        for card in cards:
+            self._cards.addWidget(card)
+        self.empty.setVisible(not cards)
+
+
+class WebhooksView(QScrollArea):
+    """Shows the Webhooks model as cards and turns clicks into its actions."""
+
+    def __init__(
+        self, webhooks: Webhooks, bridge: EngineBridge, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self._webhooks = webhooks
+        self._bridge = bridge
+        self._windows: list[QWidget] = []
+        self._build()
+        self._connect()
+
+    def _build(self) -> None:
+        self.outgoing = CardSection(
+            "Outgoing Webhooks",
+            "Send an HTTP POST to another system when something happens to a case.",
+            "No outgoing webhooks yet — click Add Webhook to notify another system.",
+        )
+        self.incoming = CardSection(
+            "Incoming Webhooks",
+            "Let a SIEM, SOAR or script open cases here with a bearer token.",
+            "No incoming webhooks yet — click Add Webhook to let a system open cases.",
+        )
+        body = QWidget()
+        column = QVBoxLayout(body)
+        column.addWidget(self.outgoing)
+        column.addSpacing(18)
+        column.addWidget(self.incoming)
+        column.addStretch(1)
+        self.setWidget(body)
+        self.setWidgetResizable(True)
+        self.setFrameShape(QScrollArea.Shape.NoFrame)
+
+    def _connect(self) -> None:
+        self._webhooks.outgoing_listed.connect(self._on_outgoing_listed)
+        self._webhooks.incoming_listed.connect(self._on_incoming_listed)
+        self._webhooks.token_issued.connect(self._on_token_issued)
+        self.outgoing.add_button.clicked.connect(lambda: self.edit_outgoing(None))
+        self.incoming.add_button.clicked.connect(lambda: self.edit_incoming(None))
+
+    def _on_outgoing_listed(self) -> None:
+        cards = [self._outgoing_card(hook) for hook in self._webhooks.outgoing]
+        self.outgoing.replace_cards(list(cards))
+
+    def _on_incoming_listed(self) -> None:
+        cards = [self._incoming_card(hook) for hook in self._webhooks.incoming]
+        self.incoming.replace_cards(list(cards))
+
+    def _outgoing_card(self, hook: OutgoingWebhook) -> OutgoingWebhookCard:
+        card = OutgoingWebhookCard(hook)
+        model = self._webhooks
+        card.enabled_toggled.connect(
+            lambda on: model.set_outgoing_enabled(hook.id, on)
+        )
+        card.test_requested.connect(lambda: model.send_test(hook.id))
+        card.duplicate_requested.connect(lambda: model.duplicate_outgoing(hook.id))
+        card.history_requested.connect(lambda: self.show_history(hook))
+        card.edit_requested.connect(lambda: self.edit_outgoing(hook))
+        card.delete_requested.connect(
+            lambda: self._confirm_delete(hook.name, lambda: model.delete_outgoing(hook.id))
+        )
+        return card
+
+    def _incoming_card(self, hook: IncomingWebhook) -> IncomingWebhookCard:
+        card = IncomingWebhookCard(hook)
+        model = self._webhooks
+        card.enabled_toggled.connect(
+            lambda on: model.set_incoming_enabled(hook.id, on)
+        )
+        card.edit_requested.connect(lambda: self.edit_incoming(hook))
+        card.regenerate_requested.connect(lambda: self._confirm_regenerate(hook))
+        card.delete_requested.connect(
+            lambda: self._confirm_delete(hook.name, lambda: model.delete_incoming(hook.id))
+        )
+        return card
+
+    def edit_outgoing(self, hook: OutgoingWebhook | None) -> QWidget:
+        from dfire_desktop.ui.outgoing_dialog import OutgoingWebhookDialog
+
+        dialog = OutgoingWebhookDialog(self._bridge, hook, self)
+        dialog.webhook_saved.connect(lambda _: self._webhooks.refresh_outgoing())
+        return self._open(dialog)
+
+    def edit_incoming(self, hook: IncomingWebhook | None) -> QWidget:
+        from dfire_desktop.ui.incoming_dialog import IncomingWebhookDialog
+
+        dialog = IncomingWebhookDialog(self._bridge, hook, self)
+        dialog.webhook_saved.connect(lambda _: self._webhooks.refresh_incoming())
+        dialog.token_issued.connect(self._webhooks.token_issued)
+        dialog.token_issued.connect(lambda _: self._webhooks.refresh_incoming())
+        return self._open(dialog)
+
+    def show_history(self, hook: OutgoingWebhook) -> QWidget:
+        from dfire_desktop.ui.delivery_history import DeliveryHistory
+        from dfire_desktop.ui.delivery_history_view import DeliveryHistoryView
+
+        view = DeliveryHistoryView(DeliveryHistory(), self._bridge, hook, self)
+        return self._open(view)
+
+    def _on_token_issued(self, issued: IssuedToken) -> None:
+        from dfire_desktop.ui.token_reveal import TokenRevealDialog
+
+        self._open(TokenRevealDialog(issued, self))
+
+    def _confirm_delete(self, name: str, delete: Callable[[], None]) -> None:
+        confirm(
+            self,
+            "Delete webhook?",
+            f"Delete the webhook “{name}”? This cannot be undone.",
+            "Delete webhook",
+            delete,
+        )
+
+    def _confirm_regenerate(self, hook: IncomingWebhook) -> None:
+        confirm(
+            self,
+            "Regenerate token?",
+            f"Issue a new token for “{hook.name}”? Systems still using the old "
+            "token will be refused until they are given the new one.",
+            "Regenerate token",
+            lambda: self._webhooks.regenerate_token(hook.id),
+        )
+
+    def _open(self, window: QWidget) -> QWidget:
+        """Show a dialog or window without blocking, and keep it alive."""
+        window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self._windows.append(window)
+        window.destroyed.connect(lambda: self._forget(window))
+        if isinstance(window, QDialog):
+            window.open()
+        else:
+            window.show()
+        return window
+
+    def _forget(self, window: QWidget) -> None:
+        if window in self._windows:
+            self._windows.remove(window)
