@@ -51,7 +51,7 @@ from dfire_desktop.engine.clock import rfc3339
 from dfire_desktop.engine.errors import InvalidInputError, RenderError
 
 JsonValue: TypeAlias = (
-    None | bool | int | float | str | list["JsonValue"] | dict[str, "JsonValue"]
+    bool | int | float | str | list["JsonValue"] | dict[str, "JsonValue"] | None
 )
 Context: TypeAlias = Mapping[str, Mapping[str, Any]]
 SecretLookup: TypeAlias = Callable[[str], str | None]

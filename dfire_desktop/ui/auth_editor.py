@@ -17,8 +17,8 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPushButton,
     QStackedWidget,
-    QStyleOptionViewItem,
     QStyledItemDelegate,
+    QStyleOptionViewItem,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -214,7 +214,11 @@ class AuthEditor(QWidget):
         rows = [(name, value) for name, value in rows if name or value]
         names = tuple(name for name, _ in rows)
         untouched = all(not value for _, value in rows)
-        if self._keeps(AuthType.HEADERS) and untouched and names == self._stored_headers:
+        if (
+            self._keeps(AuthType.HEADERS)
+            and untouched
+            and names == self._stored_headers
+        ):
             return None
 
         for name, value in rows:
@@ -246,4 +250,3 @@ class AuthEditor(QWidget):
 
 def method_label(kind: AuthType) -> str:
     return next(label for choice, label, _ in AUTH_CHOICES if choice is kind)
-

@@ -161,6 +161,7 @@ class EngineBridge(QObject):
         super().__init__()
         self._thread = EngineThread(config, observer=self)
         self._pending: set[EngineCall] = set()
+        self.ready = False
         self.listener_url = ""
         self.vault_unlocked = False
         self._connect_relays()
@@ -185,6 +186,7 @@ class EngineBridge(QObject):
 
     def stop(self) -> None:
         """Stop the engine and its thread; blocks, so call it on quit only."""
+        self.ready = False
         self._thread.stop()
 
     def submit(self, action: EngineAction[Any]) -> EngineCall:
@@ -246,6 +248,7 @@ class EngineBridge(QObject):
             return
 
         self.listener_url, self.vault_unlocked = info
+        self.ready = True
         self.engine_started.emit()
 
 

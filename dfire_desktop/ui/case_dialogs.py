@@ -28,7 +28,9 @@ class EngineFormDialog(QDialog):
 
     saved = Signal(object)
 
-    def __init__(self, bridge: EngineBridge, title: str, parent: QWidget | None) -> None:
+    def __init__(
+        self, bridge: EngineBridge, title: str, parent: QWidget | None
+    ) -> None:
         super().__init__(parent)
         self._bridge = bridge
         self.setWindowTitle(title)
@@ -152,4 +154,3 @@ def _combo(values: tuple[str, ...], default: str) -> QComboBox:
         combo.addItem(value.capitalize(), value)
     combo.setCurrentIndex(values.index(default))
     return combo
-

@@ -4,14 +4,11 @@ from __future__ import annotations
 
 from PySide6.QtCore import QItemSelection, Qt
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPlainTextEdit,
     QPushButton,
     QSplitter,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -21,6 +18,7 @@ from dfire_desktop.ui.bridge import EngineBridge
 from dfire_desktop.ui.delivery_history import AttemptTable, DeliveryHistory
 from dfire_desktop.ui.errors import describe
 from dfire_desktop.ui.form import monospace
+from dfire_desktop.ui.tables import record_table_view
 
 EMPTY_TEXT = (
     "No deliveries yet. Use “▶ Send test” on the webhook's card to try it, "
@@ -51,14 +49,16 @@ class DeliveryHistoryView(QWidget):
         self.refresh()
 
     def _build(self) -> None:
-        title = QLabel(f"<b>{_escape(self._webhook.name)}</b> → {_escape(self._webhook.url)}")
+        title = QLabel(
+            f"<b>{_escape(self._webhook.name)}</b> → {_escape(self._webhook.url)}"
+        )
         self.summary = QLabel("Loading deliveries…")
         self.refresh_button = QPushButton("⟳ Refresh")
         self.empty = QLabel(EMPTY_TEXT)
         self.empty.setObjectName("emptyState")
         self.empty.hide()
-        self.deliveries_table = _table(self.history)
-        self.attempts_table = _table(self.attempts)
+        self.deliveries_table = record_table_view(self.history)
+        self.attempts_table = record_table_view(self.attempts)
         self.detail = monospace(QPlainTextEdit())
         self.detail.setReadOnly(True)
         self.detail.setPlaceholderText(PICK_TEXT)
@@ -111,7 +111,9 @@ class DeliveryHistoryView(QWidget):
         if delivery.id == self._selected:
             self._load_attempts(delivery.id)
 
-    def _on_delivery_selected(self, selected: QItemSelection, _: QItemSelection) -> None:
+    def _on_delivery_selected(
+        self, selected: QItemSelection, _: QItemSelection
+    ) -> None:
         rows = selected.indexes()
         if not rows:
             return
@@ -152,19 +154,6 @@ class DeliveryHistoryView(QWidget):
             if delivery.id == self._selected:
                 self.deliveries_table.selectRow(row)
                 return
-
-
-def _table(model: DeliveryHistory | AttemptTable) -> QTableView:
-    table = QTableView()
-    table.setModel(model)
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    table.verticalHeader().hide()
-    table.setAlternatingRowColors(True)
-    header = table.horizontalHeader()
-    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    header.setStretchLastSection(True)
-    return table
 
 
 def _labelled(text: str, widget: QWidget) -> QWidget:

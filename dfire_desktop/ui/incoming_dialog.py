@@ -55,7 +55,9 @@ class IncomingWebhookDialog(QDialog):
         self._chosen_type = webhook.case_type if webhook else None
         self._saving = False
         self.setWindowTitle(
-            f"Edit incoming webhook — {webhook.name}" if webhook else "Add incoming webhook"
+            f"Edit incoming webhook — {webhook.name}"
+            if webhook
+            else "Add incoming webhook"
         )
         self._build()
         self._load(webhook)
@@ -239,7 +241,7 @@ def _attributes_text(case_types: dict[str, CaseType], chosen: str | None) -> str
     if not case_type.fields:
         return "This case type has no custom fields; attributes are dropped."
     keys = ", ".join(field.key for field in case_type.fields)
-    return f"Send these keys in \"attributes\": {keys}. Other keys are dropped."
+    return f'Send these keys in "attributes": {keys}. Other keys are dropped.'
 
 
 def _choice_combo(values: tuple[str, ...]) -> QComboBox:

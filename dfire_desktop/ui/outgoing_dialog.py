@@ -59,7 +59,9 @@ class OutgoingWebhookDialog(QDialog):
         self._webhook = webhook
         self._saving = False
         self.setWindowTitle(
-            f"Edit outgoing webhook — {webhook.name}" if webhook else "Add outgoing webhook"
+            f"Edit outgoing webhook — {webhook.name}"
+            if webhook
+            else "Add outgoing webhook"
         )
         self._build()
         self._load(webhook)

@@ -52,7 +52,9 @@ class SecretDialog(QDialog):
         self.description.setPlaceholderText("Optional: what it is, who issued it")
         self.value = password_field()
         self.value.setPlaceholderText(
-            "Type or paste the new value" if self._replacing else "Type or paste the value"
+            "Type or paste the new value"
+            if self._replacing
+            else "Type or paste the value"
         )
         form = QFormLayout()
         form.addRow("Name", self.name)
@@ -99,7 +101,9 @@ class SecretDialog(QDialog):
         name, value = self.name.text().strip(), self.value.text()
         description = self.description.text().strip()
         if not value:
-            self.errors.show_error(InvalidInputError("Enter the secret's value.", "value"))
+            self.errors.show_error(
+                InvalidInputError("Enter the secret's value.", "value")
+            )
             return
 
         self._set_saving(True)

@@ -9,6 +9,7 @@ from typing import Any, Generic, TypeVar
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
 
 from dfire_desktop.engine.clock import as_utc
 
@@ -100,3 +101,17 @@ def local_time(moment: dt.datetime | None) -> str:
 
 def or_dash(value: object) -> str:
     return "—" if value is None or value == "" else str(value)
+
+
+def record_table_view(model: QAbstractTableModel) -> QTableView:
+    """A read-only, single-row-selection table sized to its contents."""
+    table = QTableView()
+    table.setModel(model)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    table.setAlternatingRowColors(True)
+    table.verticalHeader().hide()
+    header = table.horizontalHeader()
+    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    header.setStretchLastSection(True)
+    return table

@@ -46,7 +46,9 @@ class TokenRevealDialog(QDialog):
         self.copy_url = _copy_button("Copy URL", self.url)
         self.copy_token = _copy_button("Copy token", self.token)
         done = QDialogButtonBox()
-        done.addButton("I have copied the token", QDialogButtonBox.ButtonRole.AcceptRole)
+        done.addButton(
+            "I have copied the token", QDialogButtonBox.ButtonRole.AcceptRole
+        )
         done.accepted.connect(self.accept)
 
         form = QFormLayout()

@@ -58,9 +58,7 @@ class WebhookCard(QFrame):
     def add_detail(self, text: str, selectable: bool = False) -> QLabel:
         label = QLabel(text)
         if selectable:
-            label.setTextInteractionFlags(
-                Qt.TextInteractionFlag.TextSelectableByMouse
-            )
+            label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.details.addWidget(label)
         return label
 
@@ -149,7 +147,9 @@ def _outgoing_extras(webhook: OutgoingWebhook) -> str:
     parts.append("signed" if webhook.has_signing_secret else "not signed")
     if webhook.content_filter:
         parts.append(f"filter: {webhook.content_filter}")
-    parts.append(f"retries {webhook.max_retries}, timeout {webhook.timeout_seconds:g} s")
+    parts.append(
+        f"retries {webhook.max_retries}, timeout {webhook.timeout_seconds:g} s"
+    )
     return " · ".join(parts)
 
 

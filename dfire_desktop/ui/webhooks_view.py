@@ -108,28 +108,28 @@ class WebhooksView(QScrollArea):
     def _outgoing_card(self, hook: OutgoingWebhook) -> OutgoingWebhookCard:
         card = OutgoingWebhookCard(hook)
         model = self._webhooks
-        card.enabled_toggled.connect(
-            lambda on: model.set_outgoing_enabled(hook.id, on)
-        )
+        card.enabled_toggled.connect(lambda on: model.set_outgoing_enabled(hook.id, on))
         card.test_requested.connect(lambda: model.send_test(hook.id))
         card.duplicate_requested.connect(lambda: model.duplicate_outgoing(hook.id))
         card.history_requested.connect(lambda: self.show_history(hook))
         card.edit_requested.connect(lambda: self.edit_outgoing(hook))
         card.delete_requested.connect(
-            lambda: self._confirm_delete(hook.name, lambda: model.delete_outgoing(hook.id))
+            lambda: self._confirm_delete(
+                hook.name, lambda: model.delete_outgoing(hook.id)
+            )
         )
         return card
 
     def _incoming_card(self, hook: IncomingWebhook) -> IncomingWebhookCard:
         card = IncomingWebhookCard(hook)
         model = self._webhooks
-        card.enabled_toggled.connect(
-            lambda on: model.set_incoming_enabled(hook.id, on)
-        )
+        card.enabled_toggled.connect(lambda on: model.set_incoming_enabled(hook.id, on))
         card.edit_requested.connect(lambda: self.edit_incoming(hook))
         card.regenerate_requested.connect(lambda: self._confirm_regenerate(hook))
         card.delete_requested.connect(
-            lambda: self._confirm_delete(hook.name, lambda: model.delete_incoming(hook.id))
+            lambda: self._confirm_delete(
+                hook.name, lambda: model.delete_incoming(hook.id)
+            )
         )
         return card
 

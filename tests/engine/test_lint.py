@@ -98,7 +98,7 @@ def test_mappings_that_are_not_json_are_an_error_in_the_mappings() -> None:
     assert messages == [
         LintMessage(
             2,
-            31,
+            30,
             "error",
             "value mappings are not valid JSON: Expecting property name enclosed"
             " in double quotes",
@@ -179,6 +179,6 @@ def test_messages_are_ordered_by_position() -> None:
     assert [(m.target, m.line, m.column) for m in messages] == [
         ("template", 1, 8),
         ("template", 2, 7),
-        ("template", 2, 28),
+        ("template", 2, 29),
         ("mappings", 1, 2),
     ]

@@ -31,7 +31,7 @@ PUSHOVER_TEMPLATE = r"""{
 "title": "You have been paged for {{case.case_number}} {{case.title}}",
 "message": "You have been paged by {{event.actor_username}} on case {{case.case_number}}:\n\n{{event.event_type|mapped}}: {{event.title}}, {{event.description}}.\n\nYou can access the incident here: {{meta.case_url}}",
 "priority": "{{case.severity|mapped}}"
-}"""  # copied verbatim from the specification, so not wrapped
+}"""  # noqa: E501 -- copied verbatim from the specification
 
 PUSHOVER_MAPPINGS = {
     "severity": {"info": -2, "low": -1, "medium": 0, "high": 1, "critical": 2},
@@ -469,7 +469,7 @@ def test_secret_is_inserted_escaped_quoted_and_bare() -> None:
 )
 def test_errors_never_contain_secret_values_or_the_body(template: str) -> None:
     """Render errors name placeholders only: no secret value, no rendered text."""
-    context = {
+    context: dict[str, dict[str, Any]] = {
         "case": {"title": BODY_MARKER},
         "event": {"metadata": {"x": float("nan"), "m": BODY_MARKER}},
     }

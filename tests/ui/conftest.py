@@ -1,0 +1,143 @@
+"""UI test fixtures: a real engine on a temporary data dir, on its own thread."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from cryptography.fernet import Fernet
+from PySide6.QtWidgets import QApplication, QWidget
+from pytestqt.qtbot import QtBot
+
+# Before any QApplication exists: the tests never need a display.
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from dfire_desktop.config import resolve_config  # noqa: E402  # after the env
+from dfire_desktop.ui import theme  # noqa: E402
+from dfire_desktop.ui.bridge import EngineAction, EngineBridge  # noqa: E402
+
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
+ENGINE_TIMEOUT_MS = 20_000
+
+
+@pytest.fixture
+def vault_key(monkeypatch: pytest.MonkeyPatch) -> str:
+    key = Fernet.generate_key().decode("ascii")
+    monkeypatch.setenv("CREDENTIAL_ENCRYPTION_KEY", key)
+    return key
+
+
+@pytest.fixture
+def bridge(
+    qtbot: QtBot, qapp: QApplication, tmp_path: Path, vault_key: str
+) -> Iterator[EngineBridge]:
+    theme.apply(qapp)
+    config = resolve_config(data_dir=tmp_path / "data", listen="127.0.0.1:0")
+    bridge = EngineBridge(config)
+    failures: list[str] = []
+    bridge.engine_failed.connect(failures.append)
+
+    with qtbot.waitSignal(bridge.engine_started, timeout=ENGINE_TIMEOUT_MS):
+        bridge.start()
+
+    assert not failures
+    yield bridge
+    bridge.stop()
+
+
+@pytest.fixture
+def run(qtbot: QtBot, bridge: EngineBridge) -> Callable[[EngineAction[Any]], Any]:
+    """Run an engine action through the bridge and wait for its outcome."""
+
+    def _run(action: EngineAction[Any]) -> Any:
+        outcome: dict[str, Any] = {}
+        call = bridge.submit(action)
+        call.succeeded.connect(lambda result: outcome.setdefault("result", result))
+        call.failed.connect(lambda error: outcome.setdefault("error", error))
+        qtbot.waitUntil(lambda: bool(outcome), timeout=ENGINE_TIMEOUT_MS)
+        if "error" in outcome:
+            raise outcome["error"]
+        return outcome["result"]
+
+    return _run
+
+
+@pytest.fixture
+def screenshot(qtbot: QtBot) -> Callable[[QWidget, str], Path]:
+    """Save `widget` as a PNG under test-artifacts/screenshots/."""
+
+    def _save(widget: QWidget, name: str) -> Path:
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        path = SCREENSHOTS / f"{name}.png"
+        qtbot.waitExposed(widget)
+        assert widget.grab().save(str(path)), f"could not save {path}"
+        return path
+
+    return _save
+
+
+def visible_window(qtbot: QtBot, kind: type[QWidget]) -> Any:
+    """Wait for a shown top-level window of `kind` and return it."""
+    found: list[QWidget] = []
+
+    def _shown() -> bool:
+        found[:] = [
+            widget
+            for widget in QApplication.topLevelWidgets()
+            if isinstance(widget, kind) and widget.isVisible()
+        ]
+        return bool(found)
+
+    qtbot.waitUntil(_shown, timeout=ENGINE_TIMEOUT_MS)
+    return found[-1]
+
+
+def all_widget_text() -> str:
+    """Every text any live widget holds or shows, items of item views included."""
+    from PySide6.QtWidgets import QAbstractItemView
+
+    parts: list[str] = []
+    for widget in QApplication.allWidgets():
+        parts.append(widget.windowTitle())
+        parts.append(widget.toolTip())
+        for getter in ("text", "toPlainText", "placeholderText", "currentText"):
+            method = getattr(widget, getter, None)
+            if callable(method):
+                try:
+                    value = method()
+                except TypeError:
+                    continue
+                if isinstance(value, str):
+                    parts.append(value)
+        if isinstance(widget, QAbstractItemView) and widget.model() is not None:
+            parts.extend(_model_text(widget.model()))
+    return "\n".join(parts)
+
+
+def _model_text(model: Any) -> list[str]:
+    from PySide6.QtCore import Qt
+
+    texts = []
+    for row in range(model.rowCount()):
+        for column in range(model.columnCount()):
+            index = model.index(row, column)
+            for role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
+                value = model.data(index, role)
+                if value is not None:
+                    texts.append(str(value))
+    return texts
+
+
+@pytest.fixture
+def window(qtbot: QtBot, bridge: EngineBridge) -> Any:
+    """The main window over a started engine, with its first lists loaded."""
+    from dfire_desktop.ui.main_window import MainWindow
+
+    main = MainWindow(bridge)
+    qtbot.addWidget(main)
+    main.show()
+    qtbot.waitUntil(lambda: main.webhooks.loaded, timeout=ENGINE_TIMEOUT_MS)
+    return main
