@@ -12,6 +12,7 @@ import dataclasses
 import datetime as dt
 import time
 
+import aiohttp
 import httpx
 
 from dfire_desktop.engine import backoff
@@ -84,6 +85,11 @@ def _host_of(url: str) -> str:
 def _failure_reason(
     exc: httpx.HTTPError | TimeoutError, host: str, timeout: float
 ) -> str:
+    cause = exc.__cause__
+    if isinstance(cause, aiohttp.ClientConnectorError):
+        # WORKAROUND(httpx-aiohttp 0.2): it maps a refused connection to
+        # ConnectTimeout; the aiohttp error underneath tells the truth.
+        return f"could not connect to {host} (ConnectError)"
     kind = type(exc).__name__
     if isinstance(exc, httpx.TimeoutException | TimeoutError):
         return f"no answer from {host} within {timeout:g} s ({kind})"

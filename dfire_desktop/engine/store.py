@@ -6,6 +6,7 @@ commands need, so they can run beside a serving engine.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncIterator, Sequence
@@ -80,6 +81,10 @@ class Store:
         self.clock = clock
         self.vault = vault
         self._sessions: async_sessionmaker[AsyncSession] | None = None
+        # Case numbers are counted in the store; one writer at a time in this
+        # process keeps two alerts from racing for the same number. Other
+        # processes are held off by the unique constraints.
+        self._case_lock = asyncio.Lock()
 
     @property
     def sessions(self) -> async_sessionmaker[AsyncSession]:
@@ -337,7 +342,7 @@ class Store:
             return await self._open_case_once(webhook_id, body)
 
     async def _open_case_once(self, webhook_id: str, body: dict[str, Any]) -> CaseAnswer:
-        async with self.transaction() as session:
+        async with self._case_lock, self.transaction() as session:
             webhook = await self._incoming_row(session, webhook_id)
             env = await self._environment(session)
             result = await open_case(session, webhook, body, env)
@@ -422,7 +427,7 @@ class Store:
         case_type: str | None = None,
         lead_investigator: str = "",
     ) -> api.Case:
-        async with self.transaction() as session:
+        async with self._case_lock, self.transaction() as session:
             type_id = await self._case_type_id(session, case_type)
             new = NewCase(
                 title, description, severity, mode, type_id, lead_investigator
@@ -443,7 +448,7 @@ class Store:
         actor_username: str = "",
     ) -> api.TimelineEvent:
         new = NewTimelineEvent(subject, details, event_type, "", actor_username)
-        async with self.transaction() as session:
+        async with self._case_lock, self.transaction() as session:
             env = await self._environment(session)
             row, events = await add_timeline_event(session, case_id, new, env)
             await enqueue(session, events, env.now)

@@ -19,8 +19,19 @@ from dfire_desktop.config import resolve_config  # noqa: E402  # after the env
 from dfire_desktop.ui import theme  # noqa: E402
 from dfire_desktop.ui.bridge import EngineAction, EngineBridge  # noqa: E402
 
+# The offscreen platform plugin says this whenever a main window is shown; it
+# is about the headless plugin, never about our widgets.
+OFFSCREEN_NOISE = r"This plugin does not support propagateSizeHints\(\)"
+
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
 ENGINE_TIMEOUT_MS = 20_000
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    here = Path(__file__).parent
+    for item in items:
+        if here in Path(item.path).parents:
+            item.add_marker(pytest.mark.qt_log_ignore(OFFSCREEN_NOISE))
 
 
 @pytest.fixture
@@ -141,3 +152,16 @@ def window(qtbot: QtBot, bridge: EngineBridge) -> Any:
     main.show()
     qtbot.waitUntil(lambda: main.webhooks.loaded, timeout=ENGINE_TIMEOUT_MS)
     return main
+
+
+def click_button(container: QWidget, text: str) -> None:
+    """Click the one push button labelled `text` inside `container`."""
+    from PySide6.QtWidgets import QAbstractButton
+
+    buttons = [
+        button
+        for button in container.findChildren(QAbstractButton)
+        if button.text() == text
+    ]
+    assert len(buttons) == 1, f"{len(buttons)} buttons labelled {text!r}"
+    buttons[0].click()

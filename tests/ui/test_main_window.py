@@ -13,7 +13,7 @@ from dfire_desktop.engine.api import OutgoingWebhookSpec
 from dfire_desktop.engine.events import EventKind
 from dfire_desktop.ui.bridge import EngineBridge
 from dfire_desktop.ui.webhook_cards import OutgoingWebhookCard
-from tests.ui.conftest import visible_window
+from tests.ui.conftest import click_button, visible_window
 
 
 def _spec(name: str = "Pager") -> OutgoingWebhookSpec:
@@ -92,7 +92,7 @@ def test_delete_asks_first_and_then_deletes(
     card.delete_requested.emit()
     box = visible_window(qtbot, QMessageBox)
     with qtbot.waitSignal(window.webhooks.outgoing_listed):
-        box.buttons()[0].click()
+        click_button(box, "Delete webhook")
 
     assert run(lambda engine: engine.list_outgoing()) == []
     qtbot.waitUntil(lambda: view.outgoing.empty.isVisible())

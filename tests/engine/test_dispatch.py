@@ -1,0 +1,176 @@
+"""The dispatcher against a real receiver on 127.0.0.1."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+
+import pytest
+
+from dfire_desktop.engine.api import (
+    AuthSpec,
+    AuthType,
+    Delivery,
+    DeliveryStatus,
+    OutgoingWebhookSpec,
+)
+from dfire_desktop.engine.events import EventKind
+from dfire_desktop.engine.service import Engine
+from dfire_desktop.engine.signing import sign, verify
+from tests.support.receiver import Receiver, Reply
+
+SIGNING = "hm4c-signing-secret"
+
+
+def spec(url: str, template: str, **changes: object) -> OutgoingWebhookSpec:
+    fields: dict[str, object] = {
+        "name": "receiver",
+        "url": url,
+        "events": (EventKind.INVESTIGATION_CREATED,),
+        "payload_template": template,
+        "signing_secret": SIGNING,
+        "max_retries": 0,
+        "timeout_seconds": 5,
+    }
+    fields.update(changes)
+    return OutgoingWebhookSpec(**fields)  # type: ignore[arg-type]
+
+
+async def finished(engine: Engine, count: int = 1) -> list[Delivery]:
+    """Deliveries once `count` of them reached a final status."""
+    for _ in range(500):
+        found = await engine.list_deliveries()
+        final = [d for d in found if d.status in (DeliveryStatus.SUCCEEDED,
+                                                   DeliveryStatus.FAILED)]
+        if len(final) >= count:
+            return final
+        await asyncio.sleep(0.02)
+    raise AssertionError(f"deliveries did not finish: {found}")
+
+
+@pytest.mark.parametrize(
+    "title",
+    ["plain ascii", "Zoë's café", "alert 🚨 fire", "侵入検知 アラート", 'q"uote\\n'],
+)
+async def test_signature_covers_exact_bytes_sent(
+    engine: Engine, receiver: Receiver, title: str
+) -> None:
+    """The HMAC in X-Webhook-Signature verifies over the raw received bytes,
+    whatever the script of the text (F05)."""
+    template = '{"z": 1, "a": "{{case.title}}"}'
+    await engine.create_outgoing(spec(receiver.url, template))
+
+    await engine.create_case(title)
+    (request,) = await asyncio.to_thread(receiver.wait_for, 1)
+
+    assert json.loads(request.body) == {"z": 1, "a": title}
+    signature = request.headers["X-Webhook-Signature"]
+    assert signature == sign(request.body, SIGNING)
+    assert signature == signature.lower()
+    assert verify(request.body, signature, SIGNING)
+
+
+async def test_render_failure_is_recorded_not_sent(
+    engine: Engine, receiver: Receiver
+) -> None:
+    """A template whose secret is missing fails the attempt with a reason
+    naming the placeholder, and nothing is sent (F03)."""
+    template = '{"token": "{{secret.missing_token}}", "t": "{{case.title}}"}'
+    await engine.create_outgoing(spec(receiver.url, template, max_retries=3))
+
+    await engine.create_case('Print "spooler" halted')
+    (delivery,) = await finished(engine)
+
+    assert delivery.status is DeliveryStatus.FAILED
+    assert "missing_token" in delivery.last_error
+    assert receiver.requests == []
+    (attempt,) = await engine.list_attempts(delivery.id)
+    assert not attempt.succeeded and attempt.status_code is None
+
+
+async def test_error_answer_is_retried_then_succeeds(engine: Engine) -> None:
+    """A 503 then a 200 gives two attempts and a succeeded delivery, with the
+    receiver's Retry-After honoured (F07)."""
+    replies = [Reply(503, {"Retry-After": "0"}), Reply(200)]
+    with Receiver(replies) as receiver:
+        await engine.create_outgoing(spec(receiver.url, "", max_retries=2))
+        await engine.create_case("retry me")
+        (delivery,) = await finished(engine)
+
+    assert delivery.status is DeliveryStatus.SUCCEEDED
+    attempts = await engine.list_attempts(delivery.id)
+    assert [a.status_code for a in attempts] == [503, 200]
+    assert attempts[0].retry_in_seconds == 0
+
+
+async def test_redirect_is_a_failure_showing_location(engine: Engine) -> None:
+    """A 301 is not followed: the attempt fails and names where the endpoint
+    moved, without the query that may carry a token (F08, F09)."""
+    moved = "https://other.example.test/in?token=abc123"
+    with Receiver([Reply(301, {"Location": moved})]) as receiver:
+        await engine.create_outgoing(spec(receiver.url, "", max_retries=3))
+        await engine.create_case("moved endpoint")
+        (delivery,) = await finished(engine)
+
+    assert delivery.status is DeliveryStatus.FAILED
+    assert "https://other.example.test/in" in delivery.last_error
+    assert "abc123" not in delivery.last_error
+    assert len(receiver.requests) == 1
+
+
+async def test_history_never_keeps_credentials(engine: Engine) -> None:
+    """An endpoint echoing the request headers leaves no credential in the
+    stored attempt or the error (F09)."""
+    bearer = "s3cr3t-bearer-value"
+    auth = AuthSpec(type=AuthType.BEARER, token=bearer)
+    with Receiver([Reply(400, echo_headers=True)]) as receiver:
+        await engine.create_outgoing(spec(receiver.url, "", auth=auth))
+        await engine.create_case("echo")
+        (delivery,) = await finished(engine)
+
+    (attempt,) = await engine.list_attempts(delivery.id)
+    stored = json.dumps([attempt.request_headers, attempt.response_body,
+                         attempt.response_headers, attempt.error, delivery.last_error])
+    assert "Authorization" in attempt.response_body
+    assert bearer not in stored
+    assert SIGNING not in stored
+    assert attempt.request_headers["Authorization"] == "[redacted]"
+
+
+async def test_closed_port_fails_with_host_and_error_class(engine: Engine) -> None:
+    """A connection refused is a failed attempt that names the host and the
+    error class only, never the URL's token (F09)."""
+    from tests.support.receiver import free_port
+
+    url = f"http://127.0.0.1:{free_port()}/services/T0/B0/TOPSECRET?token=abc123"
+    await engine.create_outgoing(spec(url, ""))
+    await engine.create_case("nobody home")
+    (delivery,) = await finished(engine)
+
+    assert delivery.status is DeliveryStatus.FAILED
+    assert "127.0.0.1" in delivery.last_error
+    assert "ConnectError" in delivery.last_error
+    assert "TOPSECRET" not in delivery.last_error
+    assert "abc123" not in delivery.last_error
+
+
+async def test_disabled_webhook_gets_no_delivery(
+    engine: Engine, receiver: Receiver
+) -> None:
+    """A disabled webhook is not triggered by its events."""
+    hook = await engine.create_outgoing(spec(receiver.url, "", enabled=False))
+    await engine.create_case("quiet")
+
+    assert await engine.list_deliveries(hook.id) == []
+
+
+async def test_test_button_sends_the_test_event(
+    engine: Engine, receiver: Receiver
+) -> None:
+    """Send test queues a `test` event with sample data that is delivered."""
+    hook = await engine.create_outgoing(spec(receiver.url, ""))
+    await engine.send_test(hook.id)
+    (request,) = await asyncio.to_thread(receiver.wait_for, 1)
+
+    assert request.headers["X-Webhook-Event"] == "test"
+    assert json.loads(request.body)["event_type"] == "test"

@@ -1,0 +1,165 @@
+"""The store: schema from migrations, case numbers, secrets at rest."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import create_engine
+
+from dfire_desktop.config import AppConfig
+from dfire_desktop.engine.api import AuthSpec, AuthType, OutgoingWebhookSpec
+from dfire_desktop.engine.errors import (
+    ConflictError,
+    InvalidInputError,
+    VaultLockedError,
+)
+from dfire_desktop.engine.events import EventKind
+from dfire_desktop.engine.models import Base
+from dfire_desktop.engine.service import Engine, opened
+from dfire_desktop.engine.vault import Vault
+
+
+def db_path(config: AppConfig) -> str:
+    return str(config.data_dir / "dfire.db")
+
+
+async def test_migrations_build_exactly_the_models(
+    app_config: AppConfig, vault_key: str
+) -> None:
+    """The schema Alembic builds is the one the models describe."""
+    async with opened(app_config):
+        pass
+
+    sync = create_engine(f"sqlite:///{db_path(app_config)}")
+    with sync.connect() as connection:
+        diff = compare_metadata(MigrationContext.configure(connection), Base.metadata)
+    sync.dispose()
+
+    assert diff == []
+
+
+async def test_case_numbers_count_per_year(engine: Engine) -> None:
+    """Case numbers are CASE-<year>-<seq>, three digits at least, in order."""
+    first = await engine.create_case("one")
+    second = await engine.create_case("two")
+
+    year = first.created_at.year
+    assert first.case_number == f"CASE-{year}-001"
+    assert second.case_number == f"CASE-{year}-002"
+
+
+async def test_secret_value_is_encrypted_at_rest(
+    engine: Engine, app_config: AppConfig
+) -> None:
+    """A saved secret's value is nowhere in the database file in clear."""
+    await engine.set_secret("api_token", "plain-value-4242", "the API")
+
+    listed = await engine.list_secrets()
+    raw = b"".join(
+        p.read_bytes() for p in app_config.data_dir.glob("dfire.db*")
+    )
+
+    assert [(s.name, s.description) for s in listed] == [("api_token", "the API")]
+    assert b"plain-value-4242" not in raw
+
+
+async def test_bad_secret_names_are_refused(engine: Engine) -> None:
+    """A secret name that a template could not reference is refused."""
+    with pytest.raises(InvalidInputError) as caught:
+        await engine.set_secret("has space", "v")
+
+    assert caught.value.field == "name"
+
+
+async def test_credentials_need_a_key(app_config: AppConfig) -> None:
+    """Without a key, saving a credential says plainly how to provide one."""
+    async with opened(app_config, vault=Vault(None)) as engine:
+        with pytest.raises(VaultLockedError) as caught:
+            await engine.set_secret("token", "value")
+
+    assert "CREDENTIAL_ENCRYPTION_KEY" in str(caught.value)
+
+
+def hook(name: str = "hook", **changes: object) -> OutgoingWebhookSpec:
+    fields: dict[str, object] = {
+        "name": name, "url": "http://127.0.0.1:9/in",
+        "events": (EventKind.CASE_CLOSED,),
+    }
+    fields.update(changes)
+    return OutgoingWebhookSpec(**fields)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"url": "ftp://x"}, "url"),
+        ({"events": ()}, "events"),
+        ({"content_filter": "(unclosed"}, "content_filter"),
+        ({"payload_template": '{"a": {{case.titel}}}'}, "payload_template"),
+        ({"value_mappings": {"severity": 3}}, "value_mappings"),
+        ({"auth": AuthSpec(type=AuthType.BEARER)}, "auth"),
+        ({"timeout_seconds": 0}, "timeout_seconds"),
+    ],
+)
+async def test_invalid_outgoing_webhooks_name_the_field(
+    engine: Engine, changes: dict[str, object], field: str
+) -> None:
+    """Each unusable setting is refused with the field it concerns."""
+    with pytest.raises(InvalidInputError) as caught:
+        await engine.create_outgoing(hook(**changes))
+
+    assert caught.value.field == field
+
+
+async def test_credentials_are_kept_when_not_given(engine: Engine) -> None:
+    """Updating without re-entering the token keeps the stored one."""
+    auth = AuthSpec(type=AuthType.BEARER, token="tok-123")
+    made = await engine.create_outgoing(hook(auth=auth, signing_secret="sig"))
+
+    kept = AuthSpec(type=AuthType.BEARER, token=None)
+    updated = await engine.update_outgoing(made.id, hook(auth=kept))
+
+    assert updated.has_auth_secret and updated.has_signing_secret
+
+
+async def test_duplicate_copies_and_disables(engine: Engine) -> None:
+    """Duplicating makes a disabled copy with a free name and the same setup."""
+    made = await engine.create_outgoing(hook(description="pager"))
+    copy = await engine.duplicate_outgoing(made.id)
+    again = await engine.duplicate_outgoing(made.id)
+
+    assert copy.name == "hook (copy)" and again.name == "hook (copy 2)"
+    assert not copy.enabled and copy.description == "pager"
+
+
+async def test_names_are_unique(engine: Engine) -> None:
+    """A second webhook with a taken name is refused on the name field."""
+    await engine.create_outgoing(hook())
+    with pytest.raises(ConflictError) as caught:
+        await engine.create_outgoing(hook())
+
+    assert caught.value.field == "name"
+
+
+async def test_second_engine_on_same_data_dir_refuses(
+    engine: Engine, app_config: AppConfig, vault_key: str
+) -> None:
+    """Only one engine serves a data directory; the second says why."""
+    from dfire_desktop.engine.errors import DataDirLockedError
+
+    second = Engine(app_config, vault=Vault(vault_key))
+    with pytest.raises(DataDirLockedError, match="already running"):
+        await second.start()
+    await second.stop()
+
+
+async def test_wal_mode_is_on(engine: Engine, app_config: AppConfig) -> None:
+    """SQLite runs in WAL mode so admin commands can write beside the engine."""
+    connection = sqlite3.connect(db_path(app_config))
+    mode = connection.execute("PRAGMA journal_mode").fetchone()[0]
+    connection.close()
+
+    assert mode == "wal"

@@ -1,0 +1,149 @@
+"""The outgoing webhook dialog: every spec field, saved through the engine."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+
+from dfire_desktop.engine.api import AuthType
+from dfire_desktop.engine.events import EventKind
+from dfire_desktop.ui.bridge import EngineBridge
+from dfire_desktop.ui.outgoing_dialog import OutgoingWebhookDialog
+from tests.ui.conftest import all_widget_text, visible_window
+
+TEMPLATE = '{"title": "{{case.title}}", "priority": {{case.severity|mapped}}}'
+MAPPINGS = '{"severity": {"critical": 2, "medium": 0}}'
+
+
+def _open_add_dialog(qtbot: QtBot, window: Any) -> OutgoingWebhookDialog:
+    qtbot.mouseClick(window.webhooks_view.outgoing.add_button, Qt.MouseButton.LeftButton)
+    dialog = visible_window(qtbot, OutgoingWebhookDialog)
+    assert isinstance(dialog, OutgoingWebhookDialog)
+    return dialog
+
+
+def _fill(qtbot: QtBot, dialog: OutgoingWebhookDialog) -> None:
+    qtbot.keyClicks(dialog.name, "Pushover on @page")
+    qtbot.keyClicks(dialog.url, "https://api.pushover.example/1/messages.json")
+    qtbot.keyClicks(dialog.description, "Pages the on-call analyst")
+    dialog.events.box(EventKind.TIMELINE_EVENT_CREATED).setChecked(True)
+    dialog.events.box(EventKind.INCIDENT_CREATED).setChecked(True)
+    qtbot.keyClicks(dialog.content_filter, "@page")
+    dialog.auth.method.setCurrentIndex(dialog.auth.method.findData(AuthType.BEARER))
+    qtbot.keyClicks(dialog.auth.token, "bearer-s3cr3t")
+    dialog.template.setPlainText(TEMPLATE)
+    dialog.mappings.setPlainText(MAPPINGS)
+    dialog.max_retries.setValue(5)
+    dialog.timeout.setValue(12)
+    qtbot.keyClicks(dialog.signing_secret, "hm4c-secret")
+
+
+def test_add_webhook_saves_every_field(
+    qtbot: QtBot,
+    window: Any,
+    run: Callable[..., Any],
+    screenshot: Callable[..., Any],
+) -> None:
+    """Filling the dialog and clicking Save creates the webhook as entered."""
+    dialog = _open_add_dialog(qtbot, window)
+    _fill(qtbot, dialog)
+    screenshot(dialog, "dialog-outgoing")
+
+    with qtbot.waitSignal(dialog.webhook_saved, timeout=20_000):
+        qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+
+    [hook] = run(lambda engine: engine.list_outgoing())
+    assert hook.name == "Pushover on @page"
+    assert hook.events == (EventKind.INCIDENT_CREATED, EventKind.TIMELINE_EVENT_CREATED)
+    assert (hook.content_filter, hook.auth_type) == ("@page", AuthType.BEARER)
+    assert hook.has_auth_secret and hook.has_signing_secret
+    assert hook.value_mappings == {"severity": {"critical": 2, "medium": 0}}
+    assert (hook.max_retries, hook.timeout_seconds) == (5, 12.0)
+    view = window.webhooks_view
+    qtbot.waitUntil(lambda: len(view.outgoing.cards()) == 1)
+    assert view.outgoing.cards()[0].title.text() == "Pushover on @page"
+
+
+def test_credentials_are_not_shown_after_saving(
+    qtbot: QtBot, window: Any, run: Callable[..., Any]
+) -> None:
+    """After saving, no widget holds the token or signing secret; edit says 'set'."""
+    dialog = _open_add_dialog(qtbot, window)
+    _fill(qtbot, dialog)
+    with qtbot.waitSignal(dialog.webhook_saved, timeout=20_000):
+        dialog.save_button.click()
+    view = window.webhooks_view
+    qtbot.waitUntil(lambda: len(view.outgoing.cards()) == 1)
+
+    edit = view.edit_outgoing(view.outgoing.cards()[0].webhook)
+
+    text = all_widget_text()
+    assert "bearer-s3cr3t" not in text and "hm4c-secret" not in text
+    assert edit.auth.token.text() == "" and edit.signing_secret.text() == ""
+    assert "leave blank to keep" in edit.auth.token.placeholderText()
+    assert "leave blank to keep" in edit.signing_secret.placeholderText()
+
+
+def test_engine_refusal_shows_next_to_the_field_and_keeps_input(
+    qtbot: QtBot, bridge: EngineBridge, screenshot: Callable[..., Any]
+) -> None:
+    """A bad URL is explained under the URL field and nothing typed is lost."""
+    dialog = OutgoingWebhookDialog(bridge)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.keyClicks(dialog.name, "Broken")
+    qtbot.keyClicks(dialog.url, "not a url")
+    dialog.events.box(EventKind.TEST).setChecked(True)
+
+    dialog.save_button.click()
+    qtbot.waitUntil(lambda: dialog.save_button.isEnabled())
+
+    assert dialog.isVisible()
+    assert dialog.name.text() == "Broken" and dialog.url.text() == "not a url"
+    assert "http" in _shown_errors(dialog)
+    screenshot(dialog, "dialog-outgoing-error")
+
+
+def test_bad_mappings_are_explained_before_sending(
+    qtbot: QtBot, bridge: EngineBridge
+) -> None:
+    """Invalid JSON in value mappings is reported with its line and column."""
+    dialog = OutgoingWebhookDialog(bridge)
+    qtbot.addWidget(dialog)
+    dialog.mappings.setPlainText('{"severity": ')
+
+    assert dialog.collect_spec() is None
+
+    assert "line 1" in _shown_errors(dialog)
+
+
+def test_cancel_with_changes_asks_before_discarding(
+    qtbot: QtBot, bridge: EngineBridge
+) -> None:
+    """Closing a changed form asks; closing an unchanged one does not."""
+    from PySide6.QtWidgets import QMessageBox
+
+    dialog = OutgoingWebhookDialog(bridge)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.keyClicks(dialog.name, "Half typed")
+
+    dialog.reject()
+
+    box = visible_window(qtbot, QMessageBox)
+    assert dialog.isVisible()
+    box.reject()
+    assert dialog.name.text() == "Half typed"
+
+
+def _shown_errors(dialog: OutgoingWebhookDialog) -> str:
+    from PySide6.QtWidgets import QLabel
+
+    return "\n".join(
+        label.text()
+        for label in dialog.findChildren(QLabel)
+        if label.objectName() == "fieldError" and not label.isHidden()
+    )

@@ -1,0 +1,92 @@
+"""The Secrets tab: secrets are added through the dialog, values never shown."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+
+from dfire_desktop.ui.secret_dialog import SecretDialog
+from dfire_desktop.ui.secret_table import SecretTable
+from tests.ui.conftest import all_widget_text, click_button, visible_window
+
+VALUE = "pushover-Very-Secret-0451"
+
+
+def _add_secret(qtbot: QtBot, window: Any, screenshot: Callable[..., Any]) -> None:
+    window.tabs.setCurrentWidget(window.secrets_view)
+    qtbot.mouseClick(window.secrets_view.add_button, Qt.MouseButton.LeftButton)
+    dialog = visible_window(qtbot, SecretDialog)
+    qtbot.keyClicks(dialog.name, "pushover_api_token")
+    qtbot.keyClicks(dialog.description, "Pushover application token")
+    qtbot.keyClicks(dialog.value, VALUE)
+    screenshot(dialog, "dialog-secret")
+
+    with qtbot.waitSignal(dialog.secret_saved, timeout=20_000):
+        qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+
+
+def test_add_secret_appears_in_table_and_engine(
+    qtbot: QtBot,
+    window: Any,
+    run: Callable[..., Any],
+    screenshot: Callable[..., Any],
+) -> None:
+    """A secret saved through the dialog is listed by name, in the UI and engine."""
+    _add_secret(qtbot, window, screenshot)
+
+    secrets = window.secrets_view.secrets
+    qtbot.waitUntil(lambda: secrets.rowCount() == 1)
+    assert secrets.record(0).name == "pushover_api_token"
+    [stored] = run(lambda engine: engine.list_secrets())
+    assert stored.description == "Pushover application token"
+    screenshot(window, "main-secrets")
+
+
+def test_secret_value_never_appears_after_saving(
+    qtbot: QtBot, window: Any, screenshot: Callable[..., Any]
+) -> None:
+    """Once saved, the value is in no widget, field, tooltip or table cell."""
+    _add_secret(qtbot, window, screenshot)
+    qtbot.waitUntil(lambda: window.secrets_view.secrets.rowCount() == 1)
+
+    window.secrets_view.table.selectRow(0)
+    replace = window.secrets_view.open_dialog(window.secrets_view.selected_secret())
+
+    assert VALUE not in all_widget_text()
+    assert replace.value.text() == "" and replace.name.isReadOnly()
+
+
+def test_delete_secret_after_confirmation(
+    qtbot: QtBot, window: Any, run: Callable[..., Any]
+) -> None:
+    """Delete asks, then removes the secret from the engine and the table."""
+    from PySide6.QtWidgets import QMessageBox
+
+    run(lambda engine: engine.set_secret("old_key", "v", "retired"))
+    view = window.secrets_view
+    view.refresh()
+    qtbot.waitUntil(lambda: view.secrets.rowCount() == 1)
+    view.table.selectRow(0)
+
+    view.delete_button.click()
+    click_button(visible_window(qtbot, QMessageBox), "Delete secret")
+
+    qtbot.waitUntil(lambda: view.secrets.rowCount() == 0)
+    assert run(lambda engine: engine.list_secrets()) == []
+    assert not view.empty.isHidden()
+
+
+def test_secret_table_is_a_sound_model(
+    qtmodeltester: Any, run: Callable[..., Any]
+) -> None:
+    """The SecretTable model passes Qt's model tester with rows in it."""
+    run(lambda engine: engine.set_secret("a", "1", "first"))
+    run(lambda engine: engine.set_secret("b", "2", ""))
+    model = SecretTable()
+
+    model.set_rows(run(lambda engine: engine.list_secrets()))
+
+    qtmodeltester.check(model)
