@@ -7,13 +7,14 @@ import asyncio
 import json
 import signal
 import sys
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Callable, Coroutine, Sequence
 from pathlib import Path
 from typing import Any
 
 from dfire_desktop.config import AppConfig, resolve_config
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
+Command = Callable[[AppConfig, argparse.Namespace], Coroutine[Any, Any, int]]
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -21,10 +22,12 @@ def build_parser() -> argparse.ArgumentParser:
         prog="dfire-desktop",
         description="DFIRe Desktop: outgoing and incoming webhooks for DFIR cases.",
     )
-    parser.add_argument("--data-dir", type=Path, help="where data lives "
-                        "(env DFIRE_DATA_DIR)")
-    parser.add_argument("--database-url", help="SQLAlchemy URL of the store "
-                        "(env DFIRE_DATABASE_URL)")
+    parser.add_argument(
+        "--data-dir", type=Path, help="where data lives (env DFIRE_DATA_DIR)"
+    )
+    parser.add_argument(
+        "--database-url", help="SQLAlchemy URL of the store (env DFIRE_DATABASE_URL)"
+    )
     parser.add_argument("-v", "--verbose", action="store_true", help="debug logging")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
@@ -50,8 +53,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     deliveries = commands.add_parser("deliveries", help="delivery history")
     deliveries.add_argument("--webhook", metavar="NAME")
-    deliveries.add_argument("--status", choices=[
-        "pending", "in_progress", "succeeded", "failed"])
+    deliveries.add_argument(
+        "--status", choices=["pending", "in_progress", "succeeded", "failed"]
+    )
     deliveries.add_argument("--limit", type=int, default=50)
     deliveries.add_argument("--json", action="store_true")
 
@@ -69,8 +73,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(new_key())
         return EXIT_OK
     try:
-        config = resolve_config(args.data_dir, args.database_url,
-                                getattr(args, "listen", None))
+        config = resolve_config(
+            args.data_dir, args.database_url, getattr(args, "listen", None)
+        )
     except ValueError as exc:
         print(f"dfire-desktop: {exc}", file=sys.stderr)
         return EXIT_USAGE
@@ -91,8 +96,11 @@ def _open_window(config: AppConfig, verbose: bool) -> int:
     return run_window(config)
 
 
-def _run(command: Callable[[AppConfig, argparse.Namespace], Awaitable[int]],
-         config: AppConfig, args: argparse.Namespace) -> int:
+def _run(
+    command: Command,
+    config: AppConfig,
+    args: argparse.Namespace,
+) -> int:
     from dfire_desktop.engine.errors import EngineError
 
     try:
@@ -130,8 +138,11 @@ def _print_json(value: Any) -> None:
 async def _webhook(config: AppConfig, args: argparse.Namespace) -> int:
     from dfire_desktop.cli_admin import export_webhooks, import_webhooks, list_webhooks
 
-    actions = {"import": import_webhooks, "export": export_webhooks,
-               "list": list_webhooks}
+    actions = {
+        "import": import_webhooks,
+        "export": export_webhooks,
+        "list": list_webhooks,
+    }
     return await actions[args.action](config, args)
 
 
@@ -148,7 +159,7 @@ async def _deliveries(config: AppConfig, args: argparse.Namespace) -> int:
     return await show_deliveries(config, args)
 
 
-_COMMANDS: dict[str, Callable[[AppConfig, argparse.Namespace], Awaitable[int]]] = {
+_COMMANDS: dict[str, Command] = {
     "serve": _serve,
     "webhook": _webhook,
     "secret": _secret,

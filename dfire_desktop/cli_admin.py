@@ -39,14 +39,20 @@ async def import_webhooks(config: AppConfig, args: argparse.Namespace) -> int:
     async with opened(config) as engine:
         result = await engine.import_config(doc)
     if args.json:
-        _print_json({
-            "outgoing": [{"id": w.id, "name": w.name} for w in result.outgoing],
-            "incoming": [
-                {"id": t.webhook.id, "name": t.webhook.name,
-                 "url": t.webhook.url, "token": t.token}
-                for t in result.incoming
-            ],
-        })
+        _print_json(
+            {
+                "outgoing": [{"id": w.id, "name": w.name} for w in result.outgoing],
+                "incoming": [
+                    {
+                        "id": t.webhook.id,
+                        "name": t.webhook.name,
+                        "url": t.webhook.url,
+                        "token": t.token,
+                    }
+                    for t in result.incoming
+                ],
+            }
+        )
         return EXIT_OK
     for webhook in result.outgoing:
         print(f"outgoing  {webhook.name}  {webhook.id}")
@@ -133,9 +139,11 @@ async def show_deliveries(config: AppConfig, args: argparse.Namespace) -> int:
         return EXIT_OK
     for d in found:
         row = delivery_json(d)
-        print(f"{row['updated_at']}  {row['status']:<11} {row['http_status'] or '-':>4}"
-              f"  {row['response_time_ms'] or '-':>6} ms  {d.webhook_name}  "
-              f"{row['event']}  {row['error']}")
+        print(
+            f"{row['updated_at']}  {row['status']:<11} {row['http_status'] or '-':>4}"
+            f"  {row['response_time_ms'] or '-':>6} ms  {d.webhook_name}  "
+            f"{row['event']}  {row['error']}"
+        )
     if not found:
         print("no deliveries")
     return EXIT_OK

@@ -50,9 +50,7 @@ class OutgoingWebhookSpec:
     content_filter: str = ""
     auth: AuthSpec = AuthSpec()
     payload_template: str = ""
-    value_mappings: dict[str, dict[str, Any]] = dataclasses.field(
-        default_factory=dict
-    )
+    value_mappings: dict[str, dict[str, Any]] = dataclasses.field(default_factory=dict)
     max_retries: int = 3
     timeout_seconds: float = 30.0
     signing_secret: str | None = None

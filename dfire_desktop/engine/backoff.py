@@ -9,6 +9,7 @@ import random
 
 MAX_RETRY_DELAY_SECONDS = 3600.0
 JITTER_LOW = 0.5
+_RANDOM = random.Random()
 
 
 def backoff_delay(
@@ -19,8 +20,9 @@ def backoff_delay(
     The full exponential step is scaled by a random factor in [0.5, 1), so a
     receiver that came back up is not hit by every delivery at once.
     """
-    step = min(base_seconds * 2 ** (retry_number - 1), MAX_RETRY_DELAY_SECONDS)
-    factor = (rng or random).uniform(JITTER_LOW, 1.0)
+    growth: float = 2.0 ** max(retry_number - 1, 0)
+    step = min(base_seconds * growth, MAX_RETRY_DELAY_SECONDS)
+    factor: float = (rng or _RANDOM).uniform(JITTER_LOW, 1.0)
     return step * factor
 
 

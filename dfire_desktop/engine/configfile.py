@@ -19,13 +19,27 @@ from dfire_desktop.engine.models import CaseTypeRow
 from dfire_desktop.engine.settings import save_settings
 
 _OUTGOING_KEYS = {
-    "name", "url", "description", "events", "content_filter", "auth",
-    "payload_template", "value_mappings", "max_retries", "timeout_seconds",
-    "signing_secret", "enabled",
+    "name",
+    "url",
+    "description",
+    "events",
+    "content_filter",
+    "auth",
+    "payload_template",
+    "value_mappings",
+    "max_retries",
+    "timeout_seconds",
+    "signing_secret",
+    "enabled",
 }
 _INCOMING_KEYS = {
-    "name", "description", "case_type", "default_mode", "default_severity",
-    "default_lead_investigator", "enabled",
+    "name",
+    "description",
+    "case_type",
+    "default_mode",
+    "default_severity",
+    "default_lead_investigator",
+    "enabled",
 }
 
 

@@ -16,14 +16,14 @@ import logging
 from collections.abc import Awaitable, Callable
 
 import httpx
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import ColumnElement, and_, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from dfire_desktop.engine import backoff
 from dfire_desktop.engine.clock import Clock
 from dfire_desktop.engine.errors import EngineError, EngineStateError, RenderError
 from dfire_desktop.engine.exchange import Outcome, send
-from dfire_desktop.engine.models import AttemptRow, DeliveryRow, OutgoingWebhookRow
+from dfire_desktop.engine.models import DeliveryRow, OutgoingWebhookRow
 from dfire_desktop.engine.outgoing_request import build_request
 from dfire_desktop.engine.settings import load_settings
 from dfire_desktop.engine.vault import Vault, scrub
@@ -42,7 +42,7 @@ class DispatcherState(enum.Enum):
     STOPPING = "stopping"
 
 
-def _due(now: dt.datetime) -> object:
+def _due(now: dt.datetime) -> ColumnElement[bool]:
     pending = and_(DeliveryRow.status == "pending", DeliveryRow.next_attempt_at <= now)
     expired = and_(DeliveryRow.status == "in_progress", DeliveryRow.lease_until < now)
     return or_(pending, expired)

@@ -127,10 +127,6 @@ async def send(
 ) -> Outcome:
     """POST `request` once; never raises for what the network does."""
     host = _host_of(request.url)
-    kept = {
-        "request_headers": request.redacted_headers,
-        "request_body": request.redacted_body,
-    }
     started = time.monotonic()
     try:
         async with asyncio.timeout(timeout_seconds):
@@ -145,7 +141,15 @@ async def send(
     except (httpx.HTTPError, TimeoutError) as exc:
         elapsed = int((time.monotonic() - started) * 1000)
         reason = _failure_reason(exc, host, timeout_seconds)
-        return Outcome(False, True, reason, host, None, elapsed, **kept)
+        return Outcome(
+            succeeded=False,
+            retryable=True,
+            error=reason,
+            host=host,
+            duration_ms=elapsed,
+            request_headers=request.redacted_headers,
+            request_body=request.redacted_body,
+        )
     elapsed = int((time.monotonic() - started) * 1000)
 
     code = response.status_code
@@ -167,5 +171,6 @@ async def send(
         retry_after=response.headers.get("retry-after"),
         response_headers=headers,
         response_body=body,
-        **kept,
+        request_headers=request.redacted_headers,
+        request_body=request.redacted_body,
     )

@@ -21,14 +21,16 @@ class DataDirLock:
         import fcntl  # TODO(2026-12): msvcrt.locking on Windows
 
         self._path.parent.mkdir(parents=True, exist_ok=True)
-        handle = open(self._path, "a+", encoding="utf-8")  # noqa: SIM115  # held open while running
+        # Held open while the engine runs: closing it releases the lock.
+        handle = open(self._path, "a+", encoding="utf-8")  # noqa: SIM115
         try:
             fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError as exc:
             handle.close()
             raise DataDirLockedError(
-                f"another DFIRe Desktop engine is already running on {self._path.parent}; "
-                "close it first, or choose another data directory with --data-dir"
+                "another DFIRe Desktop engine is already running on "
+                f"{self._path.parent}; close it first, or choose another data "
+                "directory with --data-dir"
             ) from exc
         handle.seek(0)
         handle.truncate()

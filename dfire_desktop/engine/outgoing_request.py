@@ -22,9 +22,9 @@ from dfire_desktop.engine.clock import rfc3339
 from dfire_desktop.engine.models import DeliveryRow, OutgoingWebhookRow, SecretRow
 from dfire_desktop.engine.signing import SIGNATURE_HEADER, sign
 from dfire_desktop.engine.templating import (
+    referenced_secrets,
     render_payload,
     render_preview,
-    referenced_secrets,
 )
 from dfire_desktop.engine.vault import REDACTED, Vault
 

@@ -50,7 +50,9 @@ class Engine(Store):
     def __init__(
         self, config: AppConfig, clock: Clock | None = None, vault: Vault | None = None
     ) -> None:
-        super().__init__(config, clock or SystemClock(), vault or Vault.from_environment())
+        super().__init__(
+            config, clock or SystemClock(), vault or Vault.from_environment()
+        )
         self.state = EngineState.CLOSED
         self._db: AsyncEngine | None = None
         self._lock = DataDirLock(config.lock_path)

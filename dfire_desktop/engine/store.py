@@ -133,7 +133,9 @@ class Store:
             rows = (await session.execute(query)).scalars().all()
             return [records.outgoing(row) for row in rows]
 
-    async def _outgoing_row(self, session: AsyncSession, ref: str) -> OutgoingWebhookRow:
+    async def _outgoing_row(
+        self, session: AsyncSession, ref: str
+    ) -> OutgoingWebhookRow:
         """The webhook with id `ref`, or else with name `ref`."""
         row = await session.get(OutgoingWebhookRow, ref)
         if row is None:
@@ -146,11 +148,15 @@ class Store:
     async def _check_name_free(
         self, session: AsyncSession, model: Any, name: str, own_id: str | None
     ) -> None:
-        found = (await session.execute(select(model).where(model.name == name))).scalar()
+        found = (
+            await session.execute(select(model).where(model.name == name))
+        ).scalar()
         if found is not None and found.id != own_id:
             raise ConflictError(f"a webhook named {name!r} already exists", "name")
 
-    async def create_outgoing(self, spec: api.OutgoingWebhookSpec) -> api.OutgoingWebhook:
+    async def create_outgoing(
+        self, spec: api.OutgoingWebhookSpec
+    ) -> api.OutgoingWebhook:
         spec = check_outgoing(spec)
         async with self.transaction() as session:
             return await self._add_outgoing(session, spec)
@@ -197,7 +203,7 @@ class Store:
             name = await self._free_copy_name(session, source.name)
             now = self.clock.now()
             copy = OutgoingWebhookRow(created_at=now, updated_at=now, name=name)
-            for column in OutgoingWebhookRow.__table__.columns.keys():
+            for column in OutgoingWebhookRow.__table__.columns.keys():  # noqa: SIM118  # a ColumnCollection, not a dict
                 if column not in ("id", "name", "created_at", "updated_at"):
                     setattr(copy, column, getattr(source, column))
             copy.enabled = False
@@ -237,7 +243,9 @@ class Store:
         rows = (await session.execute(select(CaseTypeRow))).scalars().all()
         return {row.id: row.name for row in rows}
 
-    async def _case_type_id(self, session: AsyncSession, name: str | None) -> str | None:
+    async def _case_type_id(
+        self, session: AsyncSession, name: str | None
+    ) -> str | None:
         if not name:
             return None
         query = select(CaseTypeRow).where(CaseTypeRow.name == name)
@@ -253,7 +261,9 @@ class Store:
         type_name = names.get(row.case_type_id) if row.case_type_id else None
         return records.incoming(row, type_name, self.listener_url)
 
-    async def _incoming_row(self, session: AsyncSession, ref: str) -> IncomingWebhookRow:
+    async def _incoming_row(
+        self, session: AsyncSession, ref: str
+    ) -> IncomingWebhookRow:
         row = await session.get(IncomingWebhookRow, ref)
         if row is None:
             query = select(IncomingWebhookRow).where(IncomingWebhookRow.name == ref)
@@ -341,7 +351,9 @@ class Store:
                 raise
             return await self._open_case_once(webhook_id, body)
 
-    async def _open_case_once(self, webhook_id: str, body: dict[str, Any]) -> CaseAnswer:
+    async def _open_case_once(
+        self, webhook_id: str, body: dict[str, Any]
+    ) -> CaseAnswer:
         async with self._case_lock, self.transaction() as session:
             webhook = await self._incoming_row(session, webhook_id)
             env = await self._environment(session)
@@ -366,7 +378,7 @@ class Store:
 
     async def list_secrets(self) -> list[api.Secret]:
         async with self.transaction() as session:
-            rows = (await session.execute(select(SecretRow).order_by(SecretRow.name)))
+            rows = await session.execute(select(SecretRow).order_by(SecretRow.name))
             return [records.secret(row) for row in rows.scalars()]
 
     async def set_secret(
@@ -496,8 +508,10 @@ class Store:
                 "retry_base_seconds": settings.retry_base_seconds,
             },
             "case_types": [
-                {"name": t.name, "fields": [{"label": f.label, "type": f.type}
-                                            for f in t.fields]}
+                {
+                    "name": t.name,
+                    "fields": [{"label": f.label, "type": f.type} for f in t.fields],
+                }
                 for t in await self.list_case_types()
             ],
             "outgoing": [export_outgoing(w) for w in await self.list_outgoing()],

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLineEdit,
     QPushButton,
+    QSizePolicy,
     QStackedWidget,
     QStyledItemDelegate,
     QStyleOptionViewItem,
@@ -46,6 +47,8 @@ AUTH_CHOICES: tuple[tuple[AuthType, str, str], ...] = (
     ),
 )
 
+Preferred = QSizePolicy.Policy.Preferred
+Ignored = QSizePolicy.Policy.Ignored
 STORED_ROLE = Qt.ItemDataRole.UserRole + 1
 MASK = "•" * 8
 
@@ -169,7 +172,13 @@ class AuthEditor(QWidget):
         self._on_method_changed(self.method.currentIndex())
 
     def _on_method_changed(self, index: int) -> None:
+        # A stacked widget is as tall as its tallest page; hidden pages are
+        # told to ignore size so the group shrinks to the chosen method.
+        for number in range(self._pages.count()):
+            policy = Preferred if number == index else Ignored
+            self._pages.widget(number).setSizePolicy(policy, policy)
         self._pages.setCurrentIndex(index)
+        self._pages.adjustSize()
         self._explanation.setText(AUTH_CHOICES[index][2])
         self.changed.emit()
 

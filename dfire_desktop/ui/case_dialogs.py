@@ -96,13 +96,11 @@ class NewCaseDialog(EngineFormDialog):
         call.succeeded.connect(self._on_case_types_listed)
 
     def _add_rows(self) -> None:
-        self.form.addRow("Title", self.title)
-        self.form.addRow("", self.errors.label_for("title"))
+        self.form.addRow("Title", self.errors.field(self.title, "title"))
         self.form.addRow("Description", self.description)
         self.form.addRow("Severity", self.severity)
         self.form.addRow("Mode", self.mode)
-        self.form.addRow("Case type", self.case_type)
-        self.form.addRow("", self.errors.label_for("case_type"))
+        self.form.addRow("Case type", self.errors.field(self.case_type, "case_type"))
         self.form.addRow("Lead investigator", self.lead)
 
     def _on_case_types_listed(self, case_types: list[CaseType]) -> None:
@@ -131,8 +129,7 @@ class TimelineEventDialog(EngineFormDialog):
         self.actor = QLineEdit()
         self.actor.setPlaceholderText("Your username")
         self.form.addRow("Case", QLabel(f"{case.case_number} — {case.title}"))
-        self.form.addRow("Subject", self.subject)
-        self.form.addRow("", self.errors.label_for("subject"))
+        self.form.addRow("Subject", self.errors.field(self.subject, "subject"))
         self.form.addRow("Details", self.details)
         self.form.addRow("Your username", self.actor)
         self.finish_layout(

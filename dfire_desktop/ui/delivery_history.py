@@ -32,7 +32,7 @@ DELIVERY_COLUMNS: tuple[Column[Delivery], ...] = (
     Column("Event", lambda d: d.event_kind.label),
     Column("HTTP code", lambda d: or_dash(d.last_status_code), numeric=True),
     Column("Response time", lambda d: _ms(d.last_duration_ms), numeric=True),
-    Column("Time", lambda d: local_time(d.created_at)),
+    Column("Time (local)", lambda d: local_time(d.created_at)),
     Column("Attempts", lambda d: str(d.attempt_count), numeric=True),
     Column("Error", lambda d: d.last_error),
 )
@@ -46,7 +46,7 @@ ATTEMPT_COLUMNS: tuple[Column[Attempt], ...] = (
     ),
     Column("HTTP code", lambda a: or_dash(a.status_code), numeric=True),
     Column("Response time", lambda a: _ms(a.duration_ms), numeric=True),
-    Column("Started", lambda a: local_time(a.started_at)),
+    Column("Started (local)", lambda a: local_time(a.started_at)),
     Column(
         "Next retry",
         lambda a: "—" if a.retry_in_seconds is None else f"in {a.retry_in_seconds:g} s",

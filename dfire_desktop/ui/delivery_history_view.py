@@ -145,8 +145,8 @@ class DeliveryHistoryView(QWidget):
         failed = self.history.failed_count()
         self.empty.setVisible(total == 0)
         self.summary.setText(
-            f"{total} recent deliveries, {failed} failed. Failed deliveries are "
-            f"retried up to {self._webhook.max_retries} times."
+            f"{total} recent deliveries, {failed} failed. "
+            + _retry_text(self._webhook.max_retries)
         )
 
     def _reselect(self) -> None:
@@ -154,6 +154,13 @@ class DeliveryHistoryView(QWidget):
             if delivery.id == self._selected:
                 self.deliveries_table.selectRow(row)
                 return
+
+
+def _retry_text(max_retries: int) -> str:
+    if max_retries == 0:
+        return "This webhook does not retry failed deliveries."
+    times = "once" if max_retries == 1 else f"up to {max_retries} times"
+    return f"A failed attempt is retried {times}, waiting longer each time."
 
 
 def _labelled(text: str, widget: QWidget) -> QWidget:

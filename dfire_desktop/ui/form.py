@@ -3,7 +3,13 @@
 from __future__ import annotations
 
 from PySide6.QtGui import QFontDatabase
-from PySide6.QtWidgets import QLabel, QLineEdit, QPlainTextEdit, QWidget
+from PySide6.QtWidgets import (
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QVBoxLayout,
+    QWidget,
+)
 
 from dfire_desktop.engine.errors import InvalidInputError
 from dfire_desktop.ui.errors import describe
@@ -32,6 +38,19 @@ class FormErrors:
         for name in (field, *aliases):
             self._labels[name] = label
         return label
+
+    def field(self, widget: QWidget, name: str, *aliases: str) -> QWidget:
+        """`widget` with its error line under it, for one form row.
+
+        Kept in one row so a hidden error line takes no room.
+        """
+        box = QWidget()
+        column = QVBoxLayout(box)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(2)
+        column.addWidget(widget)
+        column.addWidget(self.label_for(name, *aliases))
+        return box
 
     def clear(self) -> None:
         for label in (self._general, *self._labels.values()):

@@ -86,18 +86,21 @@ class IncomingWebhookDialog(QDialog):
         self.enabled = QCheckBox("Enabled — accept requests on this webhook")
 
         form = QFormLayout()
-        form.addRow("Name", self.name)
-        form.addRow("", self.errors.label_for("name"))
+        form.addRow("Name", self.errors.field(self.name, "name"))
         form.addRow("Description", self.description)
-        form.addRow("Default case type", self.case_type)
+        form.addRow("Default case type", self.errors.field(self.case_type, "case_type"))
         form.addRow("Expected attributes", self.attributes)
-        form.addRow("", self.errors.label_for("case_type"))
-        form.addRow("Default mode", self.mode)
-        form.addRow("", self.errors.label_for("default_mode", "mode"))
-        form.addRow("Default severity", self.severity)
-        form.addRow("", self.errors.label_for("default_severity", "severity"))
-        form.addRow("Default lead investigator", self.lead)
-        form.addRow("", self.errors.label_for("default_lead_investigator"))
+        form.addRow(
+            "Default mode", self.errors.field(self.mode, "default_mode", "mode")
+        )
+        form.addRow(
+            "Default severity",
+            self.errors.field(self.severity, "default_severity", "severity"),
+        )
+        form.addRow(
+            "Default lead investigator",
+            self.errors.field(self.lead, "default_lead_investigator"),
+        )
         form.addRow("", self.enabled)
 
         self.buttons = QDialogButtonBox()
@@ -119,7 +122,7 @@ class IncomingWebhookDialog(QDialog):
         )
         layout.addStretch(1)
         layout.addWidget(self.buttons)
-        self.resize(640, 520)
+        self.resize(680, 440)
 
     def _load(self, webhook: IncomingWebhook | None) -> None:
         self.enabled.setChecked(webhook.enabled if webhook else True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -31,6 +31,10 @@ from dfire_desktop.ui.event_picker import EventPicker
 from dfire_desktop.ui.form import FormErrors, hint, monospace, password_field
 from dfire_desktop.ui.prompts import ask_discard
 
+# The engine's limits (engine/webhooks.py); the spin boxes stop at them so a
+# wrong number cannot even be typed.
+MAX_RETRIES = 10
+MAX_TIMEOUT_SECONDS = 300
 MAPPINGS_EXAMPLE = '{"severity": {"info": -2, "medium": 0, "critical": 2}}'
 TEMPLATE_PLACEHOLDER = (
     "Leave empty to send the default payload.\n"
@@ -78,6 +82,7 @@ class OutgoingWebhookDialog(QDialog):
         body.setLayout(columns)
         self._scroll = QScrollArea()
         self._scroll.setWidgetResizable(True)
+        self._scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self._scroll.setWidget(body)
 
         self.buttons = QDialogButtonBox()
@@ -91,7 +96,7 @@ class OutgoingWebhookDialog(QDialog):
         layout.addWidget(general)
         layout.addWidget(self._scroll, 1)
         layout.addWidget(self.buttons)
-        self.resize(1080, 760)
+        self.resize(1180, 860)
 
     def _build_left(self) -> QVBoxLayout:
         column = QVBoxLayout()
@@ -120,12 +125,9 @@ class OutgoingWebhookDialog(QDialog):
         self.description.setFixedHeight(56)
         self.enabled = QCheckBox("Enabled — send deliveries when events occur")
         form = QFormLayout(group)
-        form.addRow("Name", self.name)
-        form.addRow("", self.errors.label_for("name"))
-        form.addRow("Endpoint URL", self.url)
-        form.addRow("", self.errors.label_for("url"))
-        form.addRow("Description", self.description)
-        form.addRow("", self.errors.label_for("description"))
+        form.addRow("Name", self.errors.field(self.name, "name"))
+        form.addRow("Endpoint URL", self.errors.field(self.url, "url"))
+        form.addRow("Description", self.errors.field(self.description, "description"))
         form.addRow("", self.enabled)
         return group
 
@@ -185,22 +187,23 @@ class OutgoingWebhookDialog(QDialog):
     def _build_delivery(self) -> QGroupBox:
         group = QGroupBox("Delivery and signing")
         self.max_retries = QSpinBox()
-        self.max_retries.setRange(0, 20)
+        self.max_retries.setRange(0, MAX_RETRIES)
         self.timeout = QSpinBox()
-        self.timeout.setRange(1, 300)
+        self.timeout.setRange(1, MAX_TIMEOUT_SECONDS)
         self.timeout.setSuffix(" s")
         stored = bool(self._webhook and self._webhook.has_signing_secret)
         self.signing_secret = password_field(stored)
         self.remove_signing_secret = QCheckBox("Remove the stored signing secret")
         self.remove_signing_secret.setVisible(stored)
         form = QFormLayout(group)
-        form.addRow("Max retries", self.max_retries)
-        form.addRow("", self.errors.label_for("max_retries"))
-        form.addRow("Timeout", self.timeout)
-        form.addRow("", self.errors.label_for("timeout_seconds", "timeout"))
-        form.addRow("Signing secret", self.signing_secret)
+        form.addRow("Max retries", self.errors.field(self.max_retries, "max_retries"))
+        form.addRow(
+            "Timeout", self.errors.field(self.timeout, "timeout_seconds", "timeout")
+        )
+        form.addRow(
+            "Signing secret", self.errors.field(self.signing_secret, "signing_secret")
+        )
         form.addRow("", self.remove_signing_secret)
-        form.addRow("", self.errors.label_for("signing_secret"))
         form.addRow(
             "",
             hint(

@@ -57,13 +57,10 @@ class SecretDialog(QDialog):
             else "Type or paste the value"
         )
         form = QFormLayout()
-        form.addRow("Name", self.name)
+        form.addRow("Name", self.errors.field(self.name, "name"))
         form.addRow("", self.reference)
-        form.addRow("", self.errors.label_for("name"))
-        form.addRow("Description", self.description)
-        form.addRow("", self.errors.label_for("description"))
-        form.addRow("Value", self.value)
-        form.addRow("", self.errors.label_for("value"))
+        form.addRow("Description", self.errors.field(self.description, "description"))
+        form.addRow("Value", self.errors.field(self.value, "value"))
 
         self.buttons = QDialogButtonBox()
         self.save_button = self.buttons.addButton(
@@ -83,7 +80,7 @@ class SecretDialog(QDialog):
         layout.addStretch(1)
         layout.addWidget(self.buttons)
         self._show_reference()
-        self.resize(560, 320)
+        self.resize(580, 280)
 
     def _connect(self) -> None:
         self.name.textChanged.connect(self._show_reference)

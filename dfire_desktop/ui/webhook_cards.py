@@ -98,7 +98,7 @@ class OutgoingWebhookCard(WebhookCard):
 
     def _add_buttons(self) -> None:
         test = self.add_action("▶ Send test", "Send a Test Event now")
-        duplicate = self.add_action("⧉ Duplicate", "Copy this webhook's settings")
+        duplicate = self.add_action("❐ Duplicate", "Copy this webhook's settings")
         history = self.add_action("☰ History", "Recent deliveries and attempts")
         edit = self.add_action("✎ Edit", "Change this webhook")
         delete = self.add_action("✕ Delete", "Delete this webhook")
@@ -125,7 +125,7 @@ class IncomingWebhookCard(WebhookCard):
         self._add_buttons()
 
     def _add_buttons(self) -> None:
-        copy_url = self.add_action("⧉ Copy URL", "Copy the incoming URL")
+        copy_url = self.add_action("❐ Copy URL", "Copy the incoming URL")
         edit = self.add_action("✎ Edit", "Change this webhook")
         regenerate = self.add_action(
             "⟳ Regenerate token", "Issue a new token; the old one stops working"

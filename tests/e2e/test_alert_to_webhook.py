@@ -24,13 +24,19 @@ from tests.support.receiver import Receiver, free_port
 
 pytestmark = pytest.mark.e2e
 
-PUSHOVER_TEMPLATE = """{
-"token": "{{secret.pushover_api_token}}",
-"user": "{{secret.pushover_api_user}}",
-"title": "You have been paged for {{case.case_number}} {{case.title}}",
-"message": "You have been paged by {{event.actor_username}} on case {{case.case_number}}:\\n\\n{{event.event_type|mapped}}: {{event.title}}, {{event.description}}.\\n\\nYou can access the incident here: {{meta.case_url}}",
-"priority": "{{case.severity|mapped}}"
-}"""
+# The specification's Pushover example, verbatim.
+PUSHOVER_TEMPLATE = (
+    "{\n"
+    '"token": "{{secret.pushover_api_token}}",\n'
+    '"user": "{{secret.pushover_api_user}}",\n'
+    '"title": "You have been paged for {{case.case_number}} {{case.title}}",\n'
+    '"message": "You have been paged by {{event.actor_username}} on case '
+    "{{case.case_number}}:\\n\\n{{event.event_type|mapped}}: {{event.title}}, "
+    "{{event.description}}.\\n\\nYou can access the incident here: "
+    '{{meta.case_url}}",\n'
+    '"priority": "{{case.severity|mapped}}"\n'
+    "}"
+)
 
 MAPPINGS = {
     "severity": {"info": -2, "low": -1, "medium": 0, "high": 1, "critical": 2},
@@ -68,13 +74,24 @@ class Cli:
         self.env = env
 
     def argv(self, *args: str) -> list[str]:
-        return [sys.executable, "-m", "dfire_desktop.cli",
-                "--data-dir", str(self.data_dir), *args]
+        return [
+            sys.executable,
+            "-m",
+            "dfire_desktop.cli",
+            "--data-dir",
+            str(self.data_dir),
+            *args,
+        ]
 
     def run(self, *args: str, stdin: str = "") -> str:
         done = subprocess.run(
-            self.argv(*args), input=stdin, capture_output=True, text=True,
-            env=self.env, timeout=60, check=False,
+            self.argv(*args),
+            input=stdin,
+            capture_output=True,
+            text=True,
+            env=self.env,
+            timeout=60,
+            check=False,
         )
         assert done.returncode == 0, done.stderr
         return done.stdout
@@ -91,26 +108,38 @@ def cli(tmp_path: Path) -> Cli:
 def configuration(receiver_url: str) -> dict[str, Any]:
     return {
         "settings": {"tenant_name": "Lab"},
-        "case_types": [{"name": "Security Incident", "fields": [
-            {"label": "Source IP", "type": "text"},
-            {"label": "Target User", "type": "text"},
-            {"label": "Attempt Count", "type": "number"},
-        ]}],
-        "outgoing": [{
-            "name": "Pushover on new investigations",
-            "url": receiver_url,
-            "events": ["investigation_created"],
-            "auth": {"type": "bearer", "token": BEARER},
-            "payload_template": PUSHOVER_TEMPLATE,
-            "value_mappings": MAPPINGS,
-            "max_retries": 3,
-            "timeout_seconds": 10,
-            "signing_secret": SIGNING_SECRET,
-            "enabled": True,
-        }],
-        "incoming": [{"name": "SIEM", "case_type": "Security Incident",
-                      "default_mode": "investigation",
-                      "default_severity": "medium"}],
+        "case_types": [
+            {
+                "name": "Security Incident",
+                "fields": [
+                    {"label": "Source IP", "type": "text"},
+                    {"label": "Target User", "type": "text"},
+                    {"label": "Attempt Count", "type": "number"},
+                ],
+            }
+        ],
+        "outgoing": [
+            {
+                "name": "Pushover on new investigations",
+                "url": receiver_url,
+                "events": ["investigation_created"],
+                "auth": {"type": "bearer", "token": BEARER},
+                "payload_template": PUSHOVER_TEMPLATE,
+                "value_mappings": MAPPINGS,
+                "max_retries": 3,
+                "timeout_seconds": 10,
+                "signing_secret": SIGNING_SECRET,
+                "enabled": True,
+            }
+        ],
+        "incoming": [
+            {
+                "name": "SIEM",
+                "case_type": "Security Incident",
+                "default_mode": "investigation",
+                "default_severity": "medium",
+            }
+        ],
     }
 
 
@@ -121,7 +150,10 @@ def serving(cli: Cli) -> Iterator[str]:
     port = free_port()
     process = subprocess.Popen(
         cli.argv("serve", "--listen", f"127.0.0.1:{port}"),
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=cli.env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=cli.env,
     )
     assert process.stdout is not None
     first_line = process.stdout.readline()
@@ -199,8 +231,9 @@ def _assert_delivered(
     assert headers["Content-Type"] == "application/json"
     assert headers["X-Webhook-Event"] == "investigation_created"
     assert verify_signature(body, headers["X-Webhook-Signature"], SIGNING_SECRET)
-    assert not verify_signature(body + b" ", headers["X-Webhook-Signature"],
-                                SIGNING_SECRET)
+    assert not verify_signature(
+        body + b" ", headers["X-Webhook-Signature"], SIGNING_SECRET
+    )
 
 
 def _assert_history(cli: Cli) -> None:

@@ -14,8 +14,11 @@ FORBIDDEN = ("PySide6", "qasync", "dfire_desktop.ui", "shiboken6")
 
 def test_importing_every_engine_module_loads_no_qt() -> None:
     """Importing all engine modules in a fresh interpreter loads no Qt."""
-    modules = [f"dfire_desktop.engine.{p.stem}" for p in ENGINE_DIR.glob("*.py")
-               if p.stem != "__init__"]
+    modules = [
+        f"dfire_desktop.engine.{p.stem}"
+        for p in ENGINE_DIR.glob("*.py")
+        if p.stem != "__init__"
+    ]
     script = (
         "import importlib, sys\n"
         f"for name in {modules!r}: importlib.import_module(name)\n"
@@ -23,8 +26,9 @@ def test_importing_every_engine_module_loads_no_qt() -> None:
         "or m.startswith('dfire_desktop.ui')]\n"
         "print(','.join(bad))\n"
     )
-    done = subprocess.run([sys.executable, "-c", script], capture_output=True,
-                          text=True, check=True)
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True
+    )
 
     assert len(modules) > 10
     assert done.stdout.strip() == ""

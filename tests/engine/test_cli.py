@@ -19,15 +19,26 @@ def run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-unt
 
     def invoke(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
         argv = [sys.executable, "-m", "dfire_desktop.cli", "--data-dir", str(data)]
-        return subprocess.run([*argv, *args], input=stdin, capture_output=True,
-                              text=True, timeout=60, check=False)
+        return subprocess.run(
+            [*argv, *args],
+            input=stdin,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
 
     return invoke
 
 
 def test_secret_list_shows_names_never_values(run) -> None:  # type: ignore[no-untyped-def]
     """`secret list` prints name and description but never the value."""
-    assert run("secret", "set", "tok", "--description", "d", stdin="v4lue-xyz\n").returncode == 0
+    assert (
+        run(
+            "secret", "set", "tok", "--description", "d", stdin="v4lue-xyz\n"
+        ).returncode
+        == 0
+    )
     listed = run("secret", "list")
 
     assert listed.stdout.strip() == "tok\td"
@@ -37,10 +48,17 @@ def test_secret_list_shows_names_never_values(run) -> None:  # type: ignore[no-u
 def test_export_leaves_out_credentials(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     """`webhook export` keeps the setup but no password, token or signing
     secret, and its output imports again."""
-    config = {"outgoing": [{
-        "name": "jira", "url": "https://jira.example.test/hook",
-        "events": ["case_closed"], "signing_secret": "sig-999",
-        "auth": {"type": "basic", "username": "bot", "password": "pw-777"}}]}
+    config = {
+        "outgoing": [
+            {
+                "name": "jira",
+                "url": "https://jira.example.test/hook",
+                "events": ["case_closed"],
+                "signing_secret": "sig-999",
+                "auth": {"type": "basic", "username": "bot", "password": "pw-777"},
+            }
+        ]
+    }
     source = tmp_path / "in.json"
     source.write_text(json.dumps(config))
     assert run("webhook", "import", str(source)).returncode == 0
@@ -55,10 +73,16 @@ def test_export_leaves_out_credentials(run, tmp_path: Path) -> None:  # type: ig
 
 def test_bad_import_names_the_entry_and_creates_nothing(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     """An import with one bad entry fails in words and creates nothing."""
-    config = {"outgoing": [
-        {"name": "good", "url": "https://a.example.test/", "events": ["test"]},
-        {"name": "bad", "url": "https://b.example.test/", "events": ["case_exploded"]},
-    ]}
+    config = {
+        "outgoing": [
+            {"name": "good", "url": "https://a.example.test/", "events": ["test"]},
+            {
+                "name": "bad",
+                "url": "https://b.example.test/",
+                "events": ["case_exploded"],
+            },
+        ]
+    }
     source = tmp_path / "in.json"
     source.write_text(json.dumps(config))
     done = run("webhook", "import", str(source))

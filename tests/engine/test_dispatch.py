@@ -40,8 +40,11 @@ async def finished(engine: Engine, count: int = 1) -> list[Delivery]:
     """Deliveries once `count` of them reached a final status."""
     for _ in range(500):
         found = await engine.list_deliveries()
-        final = [d for d in found if d.status in (DeliveryStatus.SUCCEEDED,
-                                                   DeliveryStatus.FAILED)]
+        final = [
+            d
+            for d in found
+            if d.status in (DeliveryStatus.SUCCEEDED, DeliveryStatus.FAILED)
+        ]
         if len(final) >= count:
             return final
         await asyncio.sleep(0.02)
@@ -129,8 +132,15 @@ async def test_history_never_keeps_credentials(engine: Engine) -> None:
         (delivery,) = await finished(engine)
 
     (attempt,) = await engine.list_attempts(delivery.id)
-    stored = json.dumps([attempt.request_headers, attempt.response_body,
-                         attempt.response_headers, attempt.error, delivery.last_error])
+    stored = json.dumps(
+        [
+            attempt.request_headers,
+            attempt.response_body,
+            attempt.response_headers,
+            attempt.error,
+            delivery.last_error,
+        ]
+    )
     assert "Authorization" in attempt.response_body
     assert bearer not in stored
     assert SIGNING not in stored

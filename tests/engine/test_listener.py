@@ -26,7 +26,10 @@ async def post(
 ) -> httpx.Response:
     # Bytes, so a non-ASCII credential goes out as its raw UTF-8.
     credential = f"Bearer {token or issued.token}" if auth is None else auth
-    headers = {"Content-Type": content_type.encode(), "Authorization": credential.encode()}
+    headers = {
+        "Content-Type": content_type.encode(),
+        "Authorization": credential.encode(),
+    }
     async with httpx.AsyncClient(timeout=10) as client:
         return await client.post(issued.webhook.url, content=content, headers=headers)
 
@@ -89,8 +92,11 @@ async def test_disabled_webhook_gets_403(engine: Engine, issued: IssuedToken) ->
 
 async def test_leading_bom_is_accepted(engine: Engine, issued: IssuedToken) -> None:
     """One UTF-8 BOM before the JSON is ignored (F11)."""
-    response = await post(issued, b'\xef\xbb\xbf{"title":"bom case"}',
-                          content_type="application/json; charset=utf-8")
+    response = await post(
+        issued,
+        b'\xef\xbb\xbf{"title":"bom case"}',
+        content_type="application/json; charset=utf-8",
+    )
 
     assert response.status_code == 201
     assert [c.title for c in await engine.list_cases()] == ["bom case"]
@@ -98,9 +104,17 @@ async def test_leading_bom_is_accepted(engine: Engine, issued: IssuedToken) -> N
 
 @pytest.mark.parametrize(
     "body",
-    [b'[{"title":"a"},{"title":"b"}]', b'"text"', b"42", b"null", b"{bad json",
-     b"\xff\xfe{}", b'{"title": NaN}', b'{"a":' + b"[" * 10000 + b"]" * 10000 + b"}",
-     b'{"title":"x"}\xef\xbb\xbf'],
+    [
+        b'[{"title":"a"},{"title":"b"}]',
+        b'"text"',
+        b"42",
+        b"null",
+        b"{bad json",
+        b"\xff\xfe{}",
+        b'{"title": NaN}',
+        b'{"a":' + b"[" * 10000 + b"]" * 10000 + b"}",
+        b'{"title":"x"}\xef\xbb\xbf',
+    ],
 )
 async def test_malformed_bodies_get_400(
     engine: Engine, issued: IssuedToken, body: bytes
@@ -138,11 +152,14 @@ async def test_oversized_chunked_body_gets_413(issued: IssuedToken) -> None:
         for _ in range(64):
             yield b"a" * 65536
 
-    headers = {"Authorization": f"Bearer {issued.token}",
-               "Content-Type": "application/json"}
+    headers = {
+        "Authorization": f"Bearer {issued.token}",
+        "Content-Type": "application/json",
+    }
     async with httpx.AsyncClient(timeout=10) as client:
-        response = await client.post(issued.webhook.url, content=chunks(),
-                                     headers=headers)
+        response = await client.post(
+            issued.webhook.url, content=chunks(), headers=headers
+        )
 
     assert response.status_code == 413
 
@@ -172,10 +189,19 @@ async def test_same_external_id_returns_same_case(
 
 async def test_attributes_are_normalised_and_filtered(engine: Engine) -> None:
     """`HR REF #` becomes `hr_ref`; keys not on the case type are dropped."""
-    await engine.import_config({"case_types": [
-        {"name": "HR", "fields": [{"label": "HR REF #"}, {"label": "Source IP"}]}]})
+    await engine.import_config(
+        {
+            "case_types": [
+                {
+                    "name": "HR",
+                    "fields": [{"label": "HR REF #"}, {"label": "Source IP"}],
+                }
+            ]
+        }
+    )
     issued = await engine.create_incoming(
-        IncomingWebhookSpec(name="HR feed", case_type="HR"))
+        IncomingWebhookSpec(name="HR feed", case_type="HR")
+    )
     body = b'{"title": "x", "attributes": {"HR REF #": "7", "source-ip": "1", "z": 2}}'
 
     assert (await post(issued, body)).status_code == 201

@@ -36,9 +36,13 @@ async def test_content_filter_selects_timeline_events(engine: Engine) -> None:
 async def test_one_delivery_per_subscribed_webhook(engine: Engine) -> None:
     """Each enabled webhook subscribed to the event gets its own delivery."""
     for name in ("a", "b"):
-        await engine.create_outgoing(OutgoingWebhookSpec(
-            name=name, url="http://127.0.0.1:9/in",
-            events=(EventKind.INCIDENT_CREATED,)))
+        await engine.create_outgoing(
+            OutgoingWebhookSpec(
+                name=name,
+                url="http://127.0.0.1:9/in",
+                events=(EventKind.INCIDENT_CREATED,),
+            )
+        )
     await engine.create_case("incident", mode="incident")
     await engine.create_case("investigation", mode="investigation")
 

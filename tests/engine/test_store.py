@@ -58,9 +58,7 @@ async def test_secret_value_is_encrypted_at_rest(
     await engine.set_secret("api_token", "plain-value-4242", "the API")
 
     listed = await engine.list_secrets()
-    raw = b"".join(
-        p.read_bytes() for p in app_config.data_dir.glob("dfire.db*")
-    )
+    raw = b"".join(p.read_bytes() for p in app_config.data_dir.glob("dfire.db*"))
 
     assert [(s.name, s.description) for s in listed] == [("api_token", "the API")]
     assert b"plain-value-4242" not in raw
@@ -85,7 +83,8 @@ async def test_credentials_need_a_key(app_config: AppConfig) -> None:
 
 def hook(name: str = "hook", **changes: object) -> OutgoingWebhookSpec:
     fields: dict[str, object] = {
-        "name": name, "url": "http://127.0.0.1:9/in",
+        "name": name,
+        "url": "http://127.0.0.1:9/in",
         "events": (EventKind.CASE_CLOSED,),
     }
     fields.update(changes)

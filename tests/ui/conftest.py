@@ -12,12 +12,12 @@ from cryptography.fernet import Fernet
 from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
-# Before any QApplication exists: the tests never need a display.
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+from dfire_desktop.config import resolve_config
+from dfire_desktop.ui import theme
+from dfire_desktop.ui.bridge import EngineAction, EngineBridge
 
-from dfire_desktop.config import resolve_config  # noqa: E402  # after the env
-from dfire_desktop.ui import theme  # noqa: E402
-from dfire_desktop.ui.bridge import EngineAction, EngineBridge  # noqa: E402
+# Before pytest-qt makes the QApplication: the tests never need a display.
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 # The offscreen platform plugin says this whenever a main window is shown; it
 # is about the headless plugin, never about our widgets.

@@ -29,12 +29,15 @@ def _webhook(run: Callable[..., Any], url: str) -> Any:
     return run(lambda engine: engine.create_outgoing(spec))
 
 
-def _send_test(qtbot: QtBot, bridge: EngineBridge, run: Callable[..., Any], hook: Any) -> Any:
+def _send_test(
+    qtbot: QtBot, bridge: EngineBridge, run: Callable[..., Any], hook: Any
+) -> Any:
     with qtbot.waitSignal(
         bridge.delivery_finished,
         timeout=20_000,
-        check_params_cb=lambda delivery: delivery.status
-        in (DeliveryStatus.SUCCEEDED, DeliveryStatus.FAILED),
+        check_params_cb=lambda delivery: (
+            delivery.status in (DeliveryStatus.SUCCEEDED, DeliveryStatus.FAILED)
+        ),
     ) as finished:
         run(lambda engine: engine.send_test(hook.id))
     return finished.args[0]

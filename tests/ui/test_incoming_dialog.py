@@ -33,7 +33,9 @@ def test_create_shows_the_token_once(
 ) -> None:
     """Creating shows URL and token with a warning; closing forgets the token."""
     run(lambda engine: engine.import_config(CASE_TYPES))
-    qtbot.mouseClick(window.webhooks_view.incoming.add_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(
+        window.webhooks_view.incoming.add_button, Qt.MouseButton.LeftButton
+    )
     dialog = visible_window(qtbot, IncomingWebhookDialog)
     qtbot.waitUntil(lambda: dialog.case_type.count() == 2)
     qtbot.keyClicks(dialog.name, "SIEM Integration")

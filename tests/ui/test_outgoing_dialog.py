@@ -19,7 +19,9 @@ MAPPINGS = '{"severity": {"critical": 2, "medium": 0}}'
 
 
 def _open_add_dialog(qtbot: QtBot, window: Any) -> OutgoingWebhookDialog:
-    qtbot.mouseClick(window.webhooks_view.outgoing.add_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(
+        window.webhooks_view.outgoing.add_button, Qt.MouseButton.LeftButton
+    )
     dialog = visible_window(qtbot, OutgoingWebhookDialog)
     assert isinstance(dialog, OutgoingWebhookDialog)
     return dialog
