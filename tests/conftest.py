@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
@@ -43,3 +44,28 @@ async def engine(app_config: AppConfig, vault_key: str) -> AsyncIterator[Engine]
 def receiver() -> Iterator[Receiver]:
     with Receiver() as server:
         yield server
+
+
+class _WarningCatcher(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+
+@pytest.fixture(autouse=True)
+def fail_on_unexpected_warnings(request: pytest.FixtureRequest) -> Iterator[None]:
+    """A WARNING or worse from a `dfire` logger fails the test unless it is
+    marked `expect_log_warnings`: degraded behaviour must be deliberate."""
+    catcher = _WarningCatcher()
+    logger = logging.getLogger("dfire")
+    logger.addHandler(catcher)
+    try:
+        yield
+    finally:
+        logger.removeHandler(catcher)
+    if request.node.get_closest_marker("expect_log_warnings") is None:
+        messages = [f"{r.name}: {r.getMessage()}" for r in catcher.records]
+        assert not messages, f"unexpected log warnings: {messages}"

@@ -50,7 +50,7 @@ def lint(
         messages.extend(
             _lint_placeholder(placeholder, mappings, frozenset(kinds), secret_names)
         )
-    shape = _lint_shape(template, placeholders)
+    shape = _lint_shape(template)
     messages.extend(shape)
 
     # Only a template that passed every other check can be rendered at all.
@@ -128,31 +128,16 @@ def _lint_render(
     return []
 
 
-def _lint_shape(template: str, placeholders: list[Placeholder]) -> list[LintMessage]:
+def _lint_shape(template: str) -> list[LintMessage]:
     if not template.strip():
         return []
 
-    # Rendering never changes the token structure around a placeholder, so a
-    # render with same-length stand-ins fails exactly where any render fails,
-    # at positions that are the template's own.
-    problem = templating.find_json_error(_stand_in(template, placeholders))
+    problem = templating.template_json_error(template)
     if problem is None:
         return []
 
     reason = f"payload template is {problem}"
     return [LintMessage(problem.line, problem.column, "error", reason)]
-
-
-def _stand_in(template: str, placeholders: list[Placeholder]) -> str:
-    parts: list[str] = []
-    position = 0
-    for placeholder in placeholders:
-        width = placeholder.end - placeholder.start
-        parts.append(template[position : placeholder.start])
-        parts.append("x" * width if placeholder.in_string else "null".ljust(width))
-        position = placeholder.end
-    parts.append(template[position:])
-    return "".join(parts)
 
 
 def _has_table(path: str, mappings: Mapping[str, Any] | None) -> bool:

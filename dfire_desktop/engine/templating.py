@@ -69,6 +69,21 @@ _INSIDE_STRING: Final = re.compile(rf'"|\\.|{_PLACEHOLDER}', re.DOTALL)
 _SURROGATE: Final = re.compile("[\ud800-\udfff]")
 
 
+def _json_default(value: object) -> Any:
+    if isinstance(value, dt.datetime):
+        return rfc3339(value)
+    raise TypeError(f"{type(value).__name__} is not a JSON value")
+
+
+# Built once: json.dumps with options builds a new encoder on every call.
+_TEXT_ENCODER: Final = json.JSONEncoder(
+    ensure_ascii=False, separators=(",", ":"), default=_json_default
+)
+_VALUE_ENCODER: Final = json.JSONEncoder(
+    ensure_ascii=False, allow_nan=False, default=_json_default
+)
+
+
 @dataclasses.dataclass(frozen=True)
 class Placeholder:
     """One `{{...}}` in a template; line and column count from 1."""
@@ -81,11 +96,11 @@ class Placeholder:
     column: int
     in_string: bool
 
-    @property
+    @functools.cached_property
     def category(self) -> str:
         return self.path.partition(".")[0]
 
-    @property
+    @functools.cached_property
     def name(self) -> str:
         return self.path.partition(".")[2]
 
@@ -116,12 +131,15 @@ def render_payload(
     if not template.strip():
         return _finish(default_payload(context))
 
-    value_of = functools.partial(
-        _value_of, context=context, mappings=mappings, secrets=secrets
-    )
-    text = _substitute(template, _parse(template), value_of)
+    parts: list[str] = []
+    position = 0
+    for placeholder in _prepared(template):
+        value = _value_of(placeholder, context, mappings, secrets)
+        parts += (template[position : placeholder.start], _write(placeholder, value))
+        position = placeholder.end
+    parts.append(template[position:])
 
-    return _finish(text)
+    return _finish("".join(parts))
 
 
 def render_preview(
@@ -154,6 +172,61 @@ def referenced_secrets(template: str) -> set[str]:
     }
 
 
+def placeholder_problem(placeholder: Placeholder) -> str | None:
+    """Why `placeholder` can never render, whatever the event; None if it can.
+
+    Whether a secret exists is not checked here: that depends on the vault.
+    """
+    label = placeholder.label
+    if placeholder.filter is not None and placeholder.filter not in FILTERS:
+        return f"unknown filter |{placeholder.filter} in {label}"
+    if placeholder.category != catalogue.SECRET_CATEGORY:
+        known = catalogue.lookup(placeholder.path) is not None
+        return None if known else f"unknown variable {label}"
+    if placeholder.filter is not None:
+        return f"a secret cannot be mapped: {label}"
+    if not catalogue.is_valid_secret_name(placeholder.name):
+        return f"invalid secret name in {label}"
+    return None
+
+
+def template_json_error(template: str) -> RenderError | None:
+    """Why `template` cannot render to JSON with any values, or None.
+
+    Rendering never changes the tokens around a placeholder, so rendering
+    with same-length stand-ins fails exactly where any render fails, at the
+    template's own positions, and a template that passes renders to JSON
+    whatever its values are.
+    """
+    parts: list[str] = []
+    position = 0
+    for placeholder in _parse(template):
+        width = placeholder.end - placeholder.start
+        stand_in = "x" * width if placeholder.in_string else "null".ljust(width)
+        parts += (template[position : placeholder.start], stand_in)
+        position = placeholder.end
+    parts.append(template[position:])
+
+    return find_json_error("".join(parts))
+
+
+def find_json_error(text: str) -> RenderError | None:
+    """Why `text` is not strict JSON (no NaN or Infinity), or None if it is.
+
+    The message holds only the reason; `line` and `column` say where.
+    """
+    try:
+        json.loads(text, parse_constant=_reject_constant)
+    except json.JSONDecodeError as exc:
+        return RenderError(f"not valid JSON: {exc.msg}", exc.lineno, exc.colno)
+    except _NonFiniteNumber as exc:
+        line, column = _position(text, max(text.find(exc.token), 0))
+        return RenderError(f"not valid JSON: {exc.token} is not a number", line, column)
+    except RecursionError:
+        return RenderError("not valid JSON: nested too deeply", 1, 1)
+    return None
+
+
 def as_text(value: Any) -> str:
     """The text a value reads as inside a JSON string."""
     if value is None:
@@ -164,9 +237,7 @@ def as_text(value: Any) -> str:
         return "true" if value else "false"
     if isinstance(value, dt.datetime):
         return rfc3339(value) or ""
-    return json.dumps(
-        value, ensure_ascii=False, separators=(",", ":"), default=_json_default
-    )
+    return _TEXT_ENCODER.encode(value)
 
 
 def apply_mapping(path: str, value: Any, mappings: Mapping[str, Any]) -> Any:
@@ -221,23 +292,6 @@ def default_payload(context: Context) -> str:
         raise RenderError("the event's variables cannot be written as JSON") from exc
 
 
-def find_json_error(text: str) -> RenderError | None:
-    """Why `text` is not strict JSON (no NaN or Infinity), or None if it is.
-
-    The message holds only the reason; `line` and `column` say where.
-    """
-    try:
-        json.loads(text, parse_constant=_reject_constant)
-    except json.JSONDecodeError as exc:
-        return RenderError(f"not valid JSON: {exc.msg}", exc.lineno, exc.colno)
-    except _NonFiniteNumber as exc:
-        line, column = _position(text, max(text.find(exc.token), 0))
-        return RenderError(f"not valid JSON: {exc.token} is not a number", line, column)
-    except RecursionError:
-        return RenderError("not valid JSON: nested too deeply", 1, 1)
-    return None
-
-
 class _NonFiniteNumber(ValueError):
     def __init__(self, token: str) -> None:
         super().__init__(token)
@@ -248,13 +302,13 @@ def _reject_constant(token: str) -> Any:
     raise _NonFiniteNumber(token)
 
 
+# Templates are rendered again for every delivery: scan and check each once.
 @functools.lru_cache(maxsize=128)
 def _parse(template: str) -> tuple[Placeholder, ...]:
     found: list[Placeholder] = []
     in_string = False
     position = 0
 
-    # Templates are rendered again for every delivery: scan each one once.
     while match := (_INSIDE_STRING if in_string else _OUTSIDE_STRING).search(
         template, position
     ):
@@ -265,6 +319,20 @@ def _parse(template: str) -> tuple[Placeholder, ...]:
         position = match.end()
 
     return tuple(found)
+
+
+@functools.lru_cache(maxsize=128)
+def _prepared(template: str) -> tuple[Placeholder, ...]:
+    placeholders = _parse(template)
+    for placeholder in placeholders:
+        problem = placeholder_problem(placeholder)
+        if problem is not None:
+            raise _error(problem, placeholder)
+
+    shape = template_json_error(template)
+    if shape is not None:
+        raise _error_at(f"payload template is {shape}", shape.line, shape.column)
+    return placeholders
 
 
 def _placeholder(template: str, match: re.Match[str], in_string: bool) -> Placeholder:
@@ -281,34 +349,12 @@ def _placeholder(template: str, match: re.Match[str], in_string: bool) -> Placeh
     )
 
 
-def placeholder_problem(placeholder: Placeholder) -> str | None:
-    """Why `placeholder` can never render, whatever the event; None if it can.
-
-    Whether a secret exists is not checked here: that depends on the vault.
-    """
-    label = placeholder.label
-    if placeholder.filter is not None and placeholder.filter not in FILTERS:
-        return f"unknown filter |{placeholder.filter} in {label}"
-    if placeholder.category != catalogue.SECRET_CATEGORY:
-        known = catalogue.lookup(placeholder.path) is not None
-        return None if known else f"unknown variable {label}"
-    if placeholder.filter is not None:
-        return f"a secret cannot be mapped: {label}"
-    if not catalogue.is_valid_secret_name(placeholder.name):
-        return f"invalid secret name in {label}"
-    return None
-
-
 def _value_of(
     placeholder: Placeholder,
-    *,
     context: Context,
     mappings: Mapping[str, Any],
     secrets: SecretLookup,
 ) -> Any:
-    problem = placeholder_problem(placeholder)
-    if problem is not None:
-        raise _error(problem, placeholder)
     if placeholder.category == catalogue.SECRET_CATEGORY:
         return _secret_value(placeholder, secrets)
 
@@ -326,32 +372,14 @@ def _secret_value(placeholder: Placeholder, secrets: SecretLookup) -> str:
     return value
 
 
-def _substitute(
-    template: str,
-    placeholders: tuple[Placeholder, ...],
-    value_of: Callable[[Placeholder], Any],
-) -> str:
-    parts: list[str] = []
-    position = 0
-    for placeholder in placeholders:
-        parts.append(template[position : placeholder.start])
-        parts.append(_write(placeholder, value_of(placeholder)))
-        position = placeholder.end
-    parts.append(template[position:])
-    return "".join(parts)
-
-
 def _write(placeholder: Placeholder, value: Any) -> str:
     try:
         if placeholder.in_string:
-            return json.dumps(as_text(value), ensure_ascii=False)[1:-1]
-        return json.dumps(
-            value, ensure_ascii=False, allow_nan=False, default=_json_default
-        )
+            return _TEXT_ENCODER.encode(as_text(value))[1:-1]
+        return _VALUE_ENCODER.encode(value)
     except (TypeError, ValueError, RecursionError) as exc:
-        raise _error(
-            f"the value of {placeholder.label} cannot be written as JSON", placeholder
-        ) from exc
+        reason = f"the value of {placeholder.label} cannot be written as JSON"
+        raise _error(reason, placeholder) from exc
 
 
 def _finish(text: str) -> RenderedBody:
@@ -360,16 +388,12 @@ def _finish(text: str) -> RenderedBody:
     if _SURROGATE.search(text):
         text = _SURROGATE.sub(lambda match: f"\\u{ord(match.group()):04x}", text)
 
+    # By construction the text is JSON; checking costs little and keeps a
+    # broken body from ever being signed and sent.
     problem = find_json_error(text)
     if problem is not None:
         raise _error_at(f"rendered payload is {problem}", problem.line, problem.column)
     return RenderedBody(text)
-
-
-def _json_default(value: object) -> Any:
-    if isinstance(value, dt.datetime):
-        return rfc3339(value)
-    raise TypeError(f"{type(value).__name__} is not a JSON value")
 
 
 def _position(text: str, offset: int) -> tuple[int, int]:

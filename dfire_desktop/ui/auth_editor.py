@@ -115,8 +115,7 @@ class AuthEditor(QWidget):
         page = QWidget()
         self.username = QLineEdit(webhook.auth_username if webhook else "")
         self.password = password_field(self._keeps(AuthType.BASIC))
-        form = QFormLayout(page)
-        form.setContentsMargins(0, 0, 0, 0)
+        form = _form(page)
         form.addRow("Username", self.username)
         form.addRow("Password", self.password)
         return page
@@ -124,8 +123,7 @@ class AuthEditor(QWidget):
     def _build_bearer(self) -> QWidget:
         page = QWidget()
         self.token = password_field(self._keeps(AuthType.BEARER))
-        form = QFormLayout(page)
-        form.setContentsMargins(0, 0, 0, 0)
+        form = _form(page)
         form.addRow("Token", self.token)
         return page
 
@@ -178,7 +176,7 @@ class AuthEditor(QWidget):
             policy = Preferred if number == index else Ignored
             self._pages.widget(number).setSizePolicy(policy, policy)
         self._pages.setCurrentIndex(index)
-        self._pages.adjustSize()
+        self._pages.updateGeometry()
         self._explanation.setText(AUTH_CHOICES[index][2])
         self.changed.emit()
 
@@ -259,3 +257,10 @@ class AuthEditor(QWidget):
 
 def method_label(kind: AuthType) -> str:
     return next(label for choice, label, _ in AUTH_CHOICES if choice is kind)
+
+
+def _form(page: QWidget) -> QFormLayout:
+    form = QFormLayout(page)
+    form.setContentsMargins(0, 0, 0, 0)
+    form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+    return form

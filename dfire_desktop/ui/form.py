@@ -64,10 +64,17 @@ class FormErrors:
             return
         label.setText(message)
         label.show()
+        # The field may be scrolled out of sight: say so where the eye is.
+        self._general.setText("Not saved: fix what is marked in red below.")
+        self._general.show()
 
     def show_general(self, message: str) -> None:
         self._general.setText(message)
         self._general.show()
+
+    def shown_label(self) -> QLabel | None:
+        """The first field error on show, to scroll it into view."""
+        return next((lbl for lbl in self._labels.values() if not lbl.isHidden()), None)
 
     def show_error(self, error: object) -> None:
         """Put an engine error next to its field, or on the general line."""

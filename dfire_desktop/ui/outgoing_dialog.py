@@ -191,6 +191,8 @@ class OutgoingWebhookDialog(QDialog):
         self.timeout = QSpinBox()
         self.timeout.setRange(1, MAX_TIMEOUT_SECONDS)
         self.timeout.setSuffix(" s")
+        for spin in (self.max_retries, self.timeout):
+            spin.setMaximumWidth(110)
         stored = bool(self._webhook and self._webhook.has_signing_secret)
         self.signing_secret = password_field(stored)
         self.remove_signing_secret = QCheckBox("Remove the stored signing secret")
@@ -328,6 +330,10 @@ class OutgoingWebhookDialog(QDialog):
     def _on_save_failed(self, error: object) -> None:
         self._set_saving(False)
         self.errors.show_error(error)
+
+        shown = self.errors.shown_label()
+        if shown is not None:
+            self._scroll.ensureWidgetVisible(shown)
 
     def reject(self) -> None:
         """Cancel, Escape or the close box: ask first if anything changed."""

@@ -482,16 +482,28 @@ def test_errors_never_contain_secret_values_or_the_body(template: str) -> None:
     assert BODY_MARKER not in shown
 
 
-def test_rendered_json_error_reports_position_in_rendered_text() -> None:
-    """A template that is not JSON after substitution fails with the reason and
-    its line and column."""
+def test_template_json_error_reports_reason_and_template_position() -> None:
+    """A template that cannot render to JSON fails with the reason and the line
+    and column in the template."""
     with pytest.raises(RenderError) as caught:
         render('{\n  "a": {{case.title}}\n  "b": 1\n}', case(title="x"))
 
     assert str(caught.value) == (
-        "rendered payload is not valid JSON: Expecting ',' delimiter"
+        "payload template is not valid JSON: Expecting ',' delimiter"
         " at line 3, column 3"
     )
+    assert (caught.value.line, caught.value.column) == (3, 3)
+
+
+@pytest.mark.parametrize(
+    "template", ['{"a": 1{{case.phase_order}}}', '{"a": -{{case.phase_order}}}']
+)
+def test_validity_never_depends_on_the_values(template: str) -> None:
+    """A bare placeholder glued to a number fails for every value, not only when
+    the value happens to be missing."""
+    for value in (3, None, "x"):
+        with pytest.raises(RenderError, match="payload template is not valid JSON"):
+            render(template, case(phase_order=value))
 
 
 def test_non_finite_numbers_are_refused() -> None:
