@@ -37,7 +37,7 @@ MAPPINGS: dict[str, dict[str, Any]] = {
 
 
 def secrets(name: str) -> str | None:
-    return "azGDORePK8gMaC0QOYAMyEEuzJnyUi"
+    return "fake-pushover-app-token"
 
 
 def generated_template(count: int) -> str:

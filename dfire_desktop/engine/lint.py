@@ -10,25 +10,24 @@ from __future__ import annotations
 import dataclasses
 import difflib
 import json
-import re
 from collections.abc import Collection, Mapping
 from typing import Any, Final, Literal, TypeAlias
 
 from dfire_desktop.engine import catalogue, templating
-from dfire_desktop.engine.errors import InvalidInputError, RenderError
+from dfire_desktop.engine.errors import InvalidInputError
 from dfire_desktop.engine.events import EventKind
-from dfire_desktop.engine.samples import sample_context
 from dfire_desktop.engine.templating import Placeholder
 
 Severity: TypeAlias = Literal["error", "warning"]
 Target: TypeAlias = Literal["template", "mappings"]
 
-_LOCATION: Final = re.compile(r" at line \d+, column \d+$")
 _PATHS: Final = [variable.path for variable in catalogue.VARIABLES]
 
 
 @dataclasses.dataclass(frozen=True)
 class LintMessage:
+    """One problem, at a line and column of the template or the mappings."""
+
     line: int
     column: int
     severity: Severity
@@ -44,31 +43,30 @@ def lint(
 ) -> list[LintMessage]:
     """Every problem found, ordered by text, line and column."""
     mappings, messages = _lint_mappings(mappings_text)
-    placeholders = templating.parse_placeholders(template)
+    selected = frozenset(kinds)
 
-    for placeholder in placeholders:
+    for placeholder in templating.parse_placeholders(template):
         messages.extend(
-            _lint_placeholder(placeholder, mappings, frozenset(kinds), secret_names)
+            _lint_placeholder(placeholder, mappings, selected, secret_names)
         )
-    shape = _lint_shape(template)
-    messages.extend(shape)
-
-    # Only a template that passed every other check can be rendered at all.
-    if not shape and all(message.severity != "error" for message in messages):
-        messages.extend(_lint_render(template, mappings or {}, kinds, secret_names))
+    messages.extend(_lint_shape(template))
 
     return sorted(messages, key=lambda m: (m.target != "template", m.line, m.column))
 
 
-def _lint_mappings(text: str) -> tuple[dict[str, Any] | None, list[LintMessage]]:
+def _lint_mappings(
+    text: str,
+) -> tuple[dict[str, dict[str, Any]] | None, list[LintMessage]]:
     if not text.strip():
         return {}, []
 
+    problem = templating.find_json_error(text)
+    if problem is not None:
+        reason = f"value mappings are {problem}"
+        return None, [_mappings_error(problem.line, problem.column, reason)]
+
     try:
         return templating.validate_mappings(json.loads(text)), []
-    except json.JSONDecodeError as exc:
-        reason = f"value mappings are not valid JSON: {exc.msg}"
-        return None, [_mappings_error(exc.lineno, exc.colno, reason)]
     except InvalidInputError as exc:
         return None, [_mappings_error(1, 1, str(exc))]
 
@@ -83,11 +81,10 @@ def _lint_placeholder(
     if problem is not None:
         return [_error(placeholder, _with_suggestion(placeholder, problem))]
     variable = catalogue.lookup(placeholder.path)
-    if variable is None:  # a well-formed secret, or placeholder_problem says
+    if variable is None:  # no problem and not in the catalogue: a secret
         return _lint_secret(placeholder, secret_names)
 
     label = placeholder.label
-
     found: list[LintMessage] = []
     if kinds and not variable.kinds & kinds:
         reason = f"{label} is not provided by any of the selected events"
@@ -109,29 +106,11 @@ def _lint_secret(
     return [_error(placeholder, reason)]
 
 
-def _lint_render(
-    template: str,
-    mappings: Mapping[str, Any],
-    kinds: Collection[EventKind],
-    secret_names: Collection[str],
-) -> list[LintMessage]:
-    # Validate what would be sent, not the raw template: render each kind's
-    # sample (a mapped value or an event's data decides the final JSON).
-    for kind in sorted(kinds) or [EventKind.TEST]:
-        try:
-            templating.render_preview(
-                template, sample_context(kind), mappings, secret_names
-            )
-        except RenderError as exc:
-            reason = _LOCATION.sub("", str(exc))  # the message fields say where
-            return [LintMessage(exc.line, exc.column, "error", reason)]
-    return []
-
-
 def _lint_shape(template: str) -> list[LintMessage]:
+    # Not a sample render: whether a template renders to JSON never depends
+    # on the values, and this check reports the template's own positions.
     if not template.strip():
-        return []
-
+        return []  # the default payload
     problem = templating.template_json_error(template)
     if problem is None:
         return []

@@ -24,8 +24,8 @@ from dfire_desktop.engine.errors import EngineStateError, StoreError
 from dfire_desktop.engine.listener import Listener
 from dfire_desktop.engine.lock import DataDirLock
 from dfire_desktop.engine.settings import ensure_tenant_uuid
-from dfire_desktop.engine.store import Store
 from dfire_desktop.engine.vault import Vault
+from dfire_desktop.engine.webhook_store import WebhookStore
 
 log = logging.getLogger("dfire.engine")
 
@@ -44,7 +44,7 @@ class EngineState(enum.Enum):
     SERVING = "serving"
 
 
-class Engine(Store):
+class Engine(WebhookStore):
     """The store's API plus the running parts: dispatcher and listener."""
 
     def __init__(

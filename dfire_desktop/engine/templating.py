@@ -12,10 +12,12 @@ Where a placeholder sits decides how its value is written:
 - bare (outside any string), the value is written as a JSON value of its own
   type: a string is quoted, 2 stays 2, a missing value is `null`.
 
-So no value can end a string early, add a key or break the JSON. A catalogue
-variable that this event does not carry is a missing value. An unknown
-variable, an unknown filter or a secret that does not exist is a
-RenderError naming the placeholder; errors never carry a value or the body.
+So no value can end a string early, add a key or break the JSON: whether a
+template renders to JSON depends on the template alone, and is checked once
+per template. A catalogue variable this event does not carry is a missing
+value. An unknown variable or filter, a secret that does not exist or a
+template that is not JSON is a RenderError naming the placeholder or the
+template's line and column; errors never carry a value or the body.
 
 `|mapped` looks the value's text form up in the value mappings, first in the
 table named by the full path (`case.severity`), then in the table named by

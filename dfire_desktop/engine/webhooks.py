@@ -82,7 +82,7 @@ def check_template(spec: OutgoingWebhookSpec) -> None:
             )
         except RenderError as exc:
             raise InvalidInputError(
-                f"payload template: {exc}", "payload_template"
+                str(exc), "payload_template"
             ) from exc
 
 

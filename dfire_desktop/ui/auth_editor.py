@@ -69,11 +69,11 @@ class MaskedValueDelegate(QStyledItemDelegate):
         super().initStyleOption(option, index)
         value = index.data(Qt.ItemDataRole.EditRole) or ""
         if value:
-            option.text = MASK  # type: ignore[attr-defined]  # PySide6 stub gap
+            option.text = MASK
         elif index.data(STORED_ROLE):
-            option.text = KEEP_PLACEHOLDER  # type: ignore[attr-defined]  # stub gap
-            grey = option.palette.color(QPalette.ColorRole.PlaceholderText)  # type: ignore[attr-defined]  # stub gap
-            option.palette.setColor(QPalette.ColorRole.Text, grey)  # type: ignore[attr-defined]  # stub gap
+            option.text = KEEP_PLACEHOLDER
+            grey = option.palette.color(QPalette.ColorRole.PlaceholderText)
+            option.palette.setColor(QPalette.ColorRole.Text, grey)
 
 
 class AuthEditor(QWidget):
@@ -96,11 +96,15 @@ class AuthEditor(QWidget):
         for kind, label, _ in AUTH_CHOICES:
             self.method.addItem(label, kind)
         self._explanation = hint("")
+        self._page_list = [
+            QWidget(),
+            self._build_basic(webhook),
+            self._build_bearer(),
+            self._build_headers(),
+        ]
         self._pages = QStackedWidget()
-        self._pages.addWidget(QWidget())
-        self._pages.addWidget(self._build_basic(webhook))
-        self._pages.addWidget(self._build_bearer())
-        self._pages.addWidget(self._build_headers())
+        for page in self._page_list:
+            self._pages.addWidget(page)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -163,7 +167,12 @@ class AuthEditor(QWidget):
         self.headers.itemChanged.connect(self.changed)
 
     def _keeps(self, kind: AuthType) -> bool:
-        return self._stored_type == kind and self._stored_secret
+        """Whether a credential of `kind` is stored, so blank can mean keep."""
+        if self._stored_type != kind:
+            return False
+        if kind is AuthType.HEADERS:
+            return bool(self._stored_headers)
+        return self._stored_secret
 
     def _select(self, kind: AuthType) -> None:
         self.method.setCurrentIndex(self.method.findData(kind))
@@ -172,9 +181,9 @@ class AuthEditor(QWidget):
     def _on_method_changed(self, index: int) -> None:
         # A stacked widget is as tall as its tallest page; hidden pages are
         # told to ignore size so the group shrinks to the chosen method.
-        for number in range(self._pages.count()):
+        for number, page in enumerate(self._page_list):
             policy = Preferred if number == index else Ignored
-            self._pages.widget(number).setSizePolicy(policy, policy)
+            page.setSizePolicy(policy, policy)
         self._pages.setCurrentIndex(index)
         self._pages.updateGeometry()
         self._explanation.setText(AUTH_CHOICES[index][2])
@@ -193,6 +202,12 @@ class AuthEditor(QWidget):
         for row in sorted(rows, reverse=True):
             self.headers.removeRow(row)
         self.changed.emit()
+
+    def state(self) -> tuple[object, ...]:
+        """Everything typed here, to tell whether anything changed."""
+        fields = (self.username, self.password, self.token)
+        rows = (self._header_row(row) for row in range(self.headers.rowCount()))
+        return (self.current_type(), *(f.text() for f in fields), *rows)
 
     def current_type(self) -> AuthType:
         return AuthType(self.method.currentData())

@@ -18,10 +18,11 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from PySide6.QtCore import QObject, Qt, Signal
 
 from dfire_desktop.engine.api import Case, Delivery
+from dfire_desktop.engine.errors import EngineError
 
 if TYPE_CHECKING:
     from dfire_desktop.config import AppConfig
-    from dfire_desktop.engine.service import Engine
+    from dfire_desktop.engine.service import Engine, EngineObserver
 
 log = logging.getLogger("dfire.ui.bridge")
 
@@ -38,7 +39,9 @@ STOP_TIMEOUT_SECONDS = 15.0
 class EngineThread:
     """Runs one Engine on its own asyncio loop in a dedicated thread."""
 
-    def __init__(self, config: AppConfig, observer: object | None = None) -> None:
+    def __init__(
+        self, config: AppConfig, observer: EngineObserver | None = None
+    ) -> None:
         self._config = config
         self._observer = observer
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -112,8 +115,13 @@ class EngineThread:
 
         engine = Engine(self._config)
         if self._observer is not None:
-            engine.subscribe(self._observer)  # type: ignore[arg-type]  # duck-typed
-        await engine.start()
+            engine.subscribe(self._observer)
+        try:
+            await engine.start()
+        except BaseException:
+            # A half-started engine still holds its database: release it.
+            await engine.stop()
+            raise
 
         self._engine = engine
         return engine
@@ -217,6 +225,9 @@ class EngineBridge(QObject):
 
     def _resolve(self, call: EngineCall, done: concurrent.futures.Future[Any]) -> None:
         # Runs on the engine thread: only emit the queued internal signal.
+        if done.cancelled():
+            self._resolved.emit(call, None, asyncio.CancelledError())
+            return
         error = done.exception()
         result = None if error is not None else done.result()
         self._resolved.emit(call, result, error)
@@ -253,8 +264,6 @@ class EngineBridge(QObject):
 
 
 def _log_unless_expected(error: object) -> None:
-    from dfire_desktop.engine.errors import EngineError
-
     if isinstance(error, EngineError):
         log.debug("engine refused: %s", error)
     elif isinstance(error, BaseException):

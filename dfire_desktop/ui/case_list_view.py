@@ -19,6 +19,7 @@ from dfire_desktop.ui.case_dialogs import NewCaseDialog, TimelineEventDialog
 from dfire_desktop.ui.case_list import CaseList, CaseTimeline
 from dfire_desktop.ui.errors import describe
 from dfire_desktop.ui.form import hint, section_title
+from dfire_desktop.ui.prompts import open_window
 from dfire_desktop.ui.tables import record_table_view
 
 EMPTY_TEXT = "No cases yet — click New case, or send a request to an incoming webhook."
@@ -30,7 +31,9 @@ class CaseListView(QWidget):
     ) -> None:
         super().__init__(parent)
         self.cases = cases
+        cases.setParent(self)  # a view does not own its model otherwise
         self.timeline = CaseTimeline()
+        self.timeline.setParent(self)
         self._bridge = bridge
         self._build()
         self._connect()
@@ -119,7 +122,7 @@ class CaseListView(QWidget):
     def open_new_case(self) -> QDialog:
         dialog = NewCaseDialog(self._bridge, self)
         dialog.saved.connect(self._on_case_created)
-        return _open(dialog)
+        return open_window(dialog)
 
     def open_timeline_event(self) -> QDialog | None:
         case = self.selected_case()
@@ -127,10 +130,4 @@ class CaseListView(QWidget):
             return None
         dialog = TimelineEventDialog(self._bridge, case, self)
         dialog.saved.connect(lambda _: self._on_selection_changed())
-        return _open(dialog)
-
-
-def _open(dialog: QDialog) -> QDialog:
-    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-    dialog.open()
-    return dialog
+        return open_window(dialog)

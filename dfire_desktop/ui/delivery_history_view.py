@@ -39,7 +39,9 @@ class DeliveryHistoryView(QWidget):
     ) -> None:
         super().__init__(parent, Qt.WindowType.Window)
         self.history = history
+        history.setParent(self)  # a view does not own its model otherwise
         self.attempts = AttemptTable()
+        self.attempts.setParent(self)
         self._bridge = bridge
         self._webhook = webhook
         self._selected: str | None = None

@@ -11,17 +11,20 @@ from dfire_desktop.engine.errors import (
     VaultLockedError,
 )
 
+# The banner's words; an actual refusal shows the engine's own reason, which
+# also tells a malformed key from a missing one. Keep in step with the
+# engine's vault help.
 VAULT_LOCKED_HELP = (
-    "Credentials cannot be saved or used: no encryption key is set. "
-    "Set CREDENTIAL_ENCRYPTION_KEY to a Fernet key (in the environment or "
-    "the OS keyring) and restart DFIRe Desktop."
+    "Credentials cannot be saved or used: no encryption key is set. Set the "
+    "environment variable CREDENTIAL_ENCRYPTION_KEY to a key made by "
+    "`dfire-desktop key new`, then start DFIRe Desktop again."
 )
 
 
 def describe(error: object) -> str:
     """One or two plain sentences about `error`, never a traceback."""
     if isinstance(error, VaultLockedError):
-        return VAULT_LOCKED_HELP
+        return str(error) or VAULT_LOCKED_HELP
     if isinstance(error, VaultError):
         return f"A stored credential could not be decrypted: {error}"
     if isinstance(error, NotFoundError):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
@@ -75,7 +76,9 @@ class IncomingWebhookDialog(QDialog):
         self.description.setFixedHeight(56)
         self.case_type = QComboBox()
         self.case_type.addItem(NO_CASE_TYPE, None)
-        self.attributes = hint("Loading case types…")
+        self.attributes = QLabel("Loading case types…")
+        self.attributes.setWordWrap(True)
+        self.attributes.setTextFormat(Qt.TextFormat.RichText)
         self.attributes.setTextInteractionFlags(
             Qt.TextInteractionFlag.TextSelectableByMouse
         )
@@ -240,11 +243,11 @@ def _attributes_text(case_types: dict[str, CaseType], chosen: str | None) -> str
         return "Choose a case type to see the attribute keys a request may send."
     case_type = case_types.get(chosen)
     if case_type is None:
-        return f"The case type {chosen!r} no longer exists."
+        return f"The case type “{html.escape(chosen)}” no longer exists."
     if not case_type.fields:
         return "This case type has no custom fields; attributes are dropped."
-    keys = ", ".join(field.key for field in case_type.fields)
-    return f'Send these keys in "attributes": {keys}. Other keys are dropped.'
+    keys = ", ".join(f"<b>{html.escape(field.key)}</b>" for field in case_type.fields)
+    return f"Send these keys in <tt>attributes</tt>: {keys}. Other keys are dropped."
 
 
 def _choice_combo(values: tuple[str, ...]) -> QComboBox:

@@ -29,7 +29,7 @@ class MainWindow(QMainWindow):
     def __init__(self, bridge: EngineBridge) -> None:
         super().__init__()
         self._bridge = bridge
-        self.webhooks = Webhooks(bridge)
+        self.webhooks = Webhooks(bridge, self)
         self.setWindowTitle("DFIRe Desktop — Webhooks")
         self._build()
         self._connect()

@@ -243,23 +243,12 @@ class OutgoingWebhookDialog(QDialog):
             tuple(field.text() for field in texts),
             tuple(editor.toPlainText() for editor in editors),
             self.events.selected(),
-            self.auth.current_type(),
-            self._auth_state(),
+            self.auth.state(),
             self.max_retries.value(),
             self.timeout.value(),
             self.enabled.isChecked(),
             self.remove_signing_secret.isChecked(),
         )
-
-    def _auth_state(self) -> tuple[str, ...]:
-        table = self.auth.headers
-        cells = [
-            table.item(row, col).text() if table.item(row, col) else ""
-            for row in range(table.rowCount())
-            for col in (0, 1)
-        ]
-        fields = (self.auth.username, self.auth.password, self.auth.token)
-        return (*(field.text() for field in fields), *cells)
 
     def is_dirty(self) -> bool:
         return self._state() != self._saved_state
@@ -299,6 +288,7 @@ class OutgoingWebhookDialog(QDialog):
     def _on_save_clicked(self) -> None:
         spec = self.collect_spec()
         if spec is None or self._saving:
+            self._reveal_error()
             return
 
         self._set_saving(True)
@@ -330,7 +320,9 @@ class OutgoingWebhookDialog(QDialog):
     def _on_save_failed(self, error: object) -> None:
         self._set_saving(False)
         self.errors.show_error(error)
+        self._reveal_error()
 
+    def _reveal_error(self) -> None:
         shown = self.errors.shown_label()
         if shown is not None:
             self._scroll.ensureWidgetVisible(shown)

@@ -1,14 +1,32 @@
-"""Confirmations that never block the event loop.
+"""Dialogs and confirmations that never block the event loop.
 
-Each prompt opens window-modal and calls back on the chosen answer, so the
-qasync loop and the engine's notifications keep flowing while it is shown.
+Each opens window-modal (or as its own window) and calls back on the
+answer, so the qasync loop and the engine's notifications keep flowing while
+it is shown. Nothing here calls `exec()`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TypeVar
 
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialog, QMessageBox, QWidget
+
+W = TypeVar("W", bound=QWidget)
+
+
+def open_window(window: W) -> W:
+    """Show a dialog (window-modal) or a window, deleted when it closes.
+
+    Its Qt parent keeps it alive meanwhile, so no reference is needed.
+    """
+    window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    if isinstance(window, QDialog):
+        window.open()
+    else:
+        window.show()
+    return window
 
 
 def confirm(

@@ -39,6 +39,7 @@ class SecretDialog(QDialog):
             f"Replace secret value — {secret.name}" if secret else "Add secret"
         )
         self._build(secret)
+        self._initial_state = self._state()
         self._connect()
 
     def _build(self, secret: Secret | None) -> None:
@@ -48,6 +49,8 @@ class SecretDialog(QDialog):
         self.name.setReadOnly(self._replacing)
         self.name.setPlaceholderText("e.g. pushover_api_token")
         self.reference = hint("")
+        # One short line: wrapping made the form row grow a gap above it.
+        self.reference.setWordWrap(False)
         self.description = QLineEdit(secret.description if secret else "")
         self.description.setPlaceholderText("Optional: what it is, who issued it")
         self.value = password_field()
@@ -125,9 +128,12 @@ class SecretDialog(QDialog):
         self._set_saving(False)
         self.errors.show_error(error)
 
+    def _state(self) -> tuple[str, ...]:
+        return (self.name.text(), self.description.text(), self.value.text())
+
     def reject(self) -> None:
-        """Ask before dropping a typed value."""
-        if self._saving or not self.value.text():
+        """Ask before dropping anything typed."""
+        if self._saving or self._state() == self._initial_state:
             super().reject()
             return
         ask_discard(self, lambda: QDialog.reject(self))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -18,7 +17,7 @@ from dfire_desktop.engine.api import Secret
 from dfire_desktop.ui.bridge import EngineBridge
 from dfire_desktop.ui.errors import describe
 from dfire_desktop.ui.form import hint, section_title
-from dfire_desktop.ui.prompts import confirm
+from dfire_desktop.ui.prompts import confirm, open_window
 from dfire_desktop.ui.secret_dialog import SecretDialog
 from dfire_desktop.ui.secret_table import SecretTable
 
@@ -34,6 +33,7 @@ class SecretTableView(QWidget):
     ) -> None:
         super().__init__(parent)
         self.secrets = secrets
+        secrets.setParent(self)  # a view does not own its model otherwise
         self._bridge = bridge
         self._build()
         self._connect()
@@ -43,6 +43,8 @@ class SecretTableView(QWidget):
         self.add_button = QPushButton("+ Add Secret")
         self.replace_button = QPushButton("Replace value…")
         self.delete_button = QPushButton("✕ Delete…")
+        for button in (self.replace_button, self.delete_button):
+            button.setToolTip("Select a secret in the table first")
         self.message = QLabel()
         self.message.setObjectName("fieldError")
         self.message.hide()
@@ -107,10 +109,8 @@ class SecretTableView(QWidget):
 
     def open_dialog(self, secret: Secret | None) -> SecretDialog:
         dialog = SecretDialog(self._bridge, secret, self)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.secret_saved.connect(lambda _: self.refresh())
-        dialog.open()
-        return dialog
+        return open_window(dialog)
 
     def _on_replace_clicked(self) -> None:
         secret = self.selected_secret()

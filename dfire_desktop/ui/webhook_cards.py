@@ -38,7 +38,7 @@ class WebhookCard(QFrame):
         self.switch.setChecked(enabled)
         self._show_state(enabled)
         self.details = QVBoxLayout()
-        self.actions = QHBoxLayout()
+        self.action_row = QHBoxLayout()
         self._lay_out()
         self.switch.toggled.connect(self._on_switch_toggled)
 
@@ -49,11 +49,11 @@ class WebhookCard(QFrame):
         top.addWidget(self.state)
         top.addStretch(1)
         top.addWidget(self.switch)
-        self.actions.addStretch(1)
+        self.action_row.addStretch(1)
         column = QVBoxLayout(self)
         column.addLayout(top)
         column.addLayout(self.details)
-        column.addLayout(self.actions)
+        column.addLayout(self.action_row)
 
     def add_detail(self, text: str, selectable: bool = False) -> QLabel:
         label = QLabel(text)
@@ -65,7 +65,7 @@ class WebhookCard(QFrame):
     def add_action(self, text: str, tooltip: str) -> QPushButton:
         button = QPushButton(text)
         button.setToolTip(tooltip)
-        self.actions.insertWidget(self.actions.count() - 1, button)
+        self.action_row.insertWidget(self.action_row.count() - 1, button)
         return button
 
     def _show_state(self, enabled: bool) -> None:

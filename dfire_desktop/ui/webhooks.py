@@ -23,8 +23,8 @@ class Webhooks(QObject):
     token_issued = Signal(object)
     action_failed = Signal(str)
 
-    def __init__(self, bridge: EngineBridge) -> None:
-        super().__init__()
+    def __init__(self, bridge: EngineBridge, parent: QObject | None = None) -> None:
+        super().__init__(parent)
         self._bridge = bridge
         self.outgoing: list[OutgoingWebhook] = []
         self.incoming: list[IncomingWebhook] = []

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QDialog,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -18,7 +16,7 @@ from PySide6.QtWidgets import (
 from dfire_desktop.engine.api import IncomingWebhook, IssuedToken, OutgoingWebhook
 from dfire_desktop.ui.bridge import EngineBridge
 from dfire_desktop.ui.form import hint, section_title
-from dfire_desktop.ui.prompts import confirm
+from dfire_desktop.ui.prompts import confirm, open_window
 from dfire_desktop.ui.webhook_cards import IncomingWebhookCard, OutgoingWebhookCard
 from dfire_desktop.ui.webhooks import Webhooks
 
@@ -31,7 +29,9 @@ class CardSection(QWidget):
         self.add_button = QPushButton("+ Add Webhook")
         self.empty = QLabel(empty_text)
         self.empty.setObjectName("emptyState")
+        self.empty.hide()  # until the engine has answered: unknown is not empty
         self._cards = QVBoxLayout()
+        self._shown: list[QWidget] = []
         header = QHBoxLayout()
         header.addWidget(section_title(title))
         header.addStretch(1)
@@ -44,13 +44,13 @@ class CardSection(QWidget):
         column.addLayout(self._cards)
 
     def cards(self) -> list[QWidget]:
-        items = (self._cards.itemAt(i) for i in range(self._cards.count()))
-        return [item.widget() for item in items if item and item.widget()]
+        return list(self._shown)
 
-    def replace_cards(self, cards: list[QWidget]) -> None:
-        for old in self.cards():
+    def replace_cards(self, cards: Sequence[QWidget]) -> None:
+        for old in self._shown:
             self._cards.removeWidget(old)
             old.deleteLater()
+        self._shown = list(cards)
         for card in cards:
             self._cards.addWidget(card)
         self.empty.setVisible(not cards)
@@ -65,7 +65,6 @@ class WebhooksView(QScrollArea):
         super().__init__(parent)
         self._webhooks = webhooks
         self._bridge = bridge
-        self._windows: list[QWidget] = []
         self._build()
         self._connect()
 
@@ -99,11 +98,11 @@ class WebhooksView(QScrollArea):
 
     def _on_outgoing_listed(self) -> None:
         cards = [self._outgoing_card(hook) for hook in self._webhooks.outgoing]
-        self.outgoing.replace_cards(list(cards))
+        self.outgoing.replace_cards(cards)
 
     def _on_incoming_listed(self) -> None:
         cards = [self._incoming_card(hook) for hook in self._webhooks.incoming]
-        self.incoming.replace_cards(list(cards))
+        self.incoming.replace_cards(cards)
 
     def _outgoing_card(self, hook: OutgoingWebhook) -> OutgoingWebhookCard:
         card = OutgoingWebhookCard(hook)
@@ -138,7 +137,7 @@ class WebhooksView(QScrollArea):
 
         dialog = OutgoingWebhookDialog(self._bridge, hook, self)
         dialog.webhook_saved.connect(lambda _: self._webhooks.refresh_outgoing())
-        return self._open(dialog)
+        return open_window(dialog)
 
     def edit_incoming(self, hook: IncomingWebhook | None) -> QWidget:
         from dfire_desktop.ui.incoming_dialog import IncomingWebhookDialog
@@ -147,19 +146,19 @@ class WebhooksView(QScrollArea):
         dialog.webhook_saved.connect(lambda _: self._webhooks.refresh_incoming())
         dialog.token_issued.connect(self._webhooks.token_issued)
         dialog.token_issued.connect(lambda _: self._webhooks.refresh_incoming())
-        return self._open(dialog)
+        return open_window(dialog)
 
     def show_history(self, hook: OutgoingWebhook) -> QWidget:
         from dfire_desktop.ui.delivery_history import DeliveryHistory
         from dfire_desktop.ui.delivery_history_view import DeliveryHistoryView
 
         view = DeliveryHistoryView(DeliveryHistory(), self._bridge, hook, self)
-        return self._open(view)
+        return open_window(view)
 
     def _on_token_issued(self, issued: IssuedToken) -> None:
         from dfire_desktop.ui.token_reveal import TokenRevealDialog
 
-        self._open(TokenRevealDialog(issued, self))
+        open_window(TokenRevealDialog(issued, self))
 
     def _confirm_delete(self, name: str, delete: Callable[[], None]) -> None:
         confirm(
@@ -179,18 +178,3 @@ class WebhooksView(QScrollArea):
             "Regenerate token",
             lambda: self._webhooks.regenerate_token(hook.id),
         )
-
-    def _open(self, window: QWidget) -> QWidget:
-        """Show a dialog or window without blocking, and keep it alive."""
-        window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        self._windows.append(window)
-        window.destroyed.connect(lambda: self._forget(window))
-        if isinstance(window, QDialog):
-            window.open()
-        else:
-            window.show()
-        return window
-
-    def _forget(self, window: QWidget) -> None:
-        if window in self._windows:
-            self._windows.remove(window)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pathlib
 import subprocess
 import sys
 
@@ -82,6 +83,7 @@ SEVERITY_KINDS = {
     EventKind.SEVERITY_DOWNGRADED,
     EventKind.INVESTIGATION_ESCALATED,
 }
+SPECIAL_META = {"meta.item_url", "meta.previous_severity", "meta.new_severity"}
 TYPES = {"string", "integer", "boolean", "timestamp", "object", "number"}
 
 
@@ -137,8 +139,9 @@ def test_each_category_is_provided_by_its_kinds(
 def test_meta_is_provided_by_every_kind_with_three_exceptions() -> None:
     """meta.* comes with every kind, except item_url (evidence kinds) and the
     two severity variables (severity-changing kinds), test event included."""
-    special = {"meta.item_url", "meta.previous_severity", "meta.new_severity"}
-    common = [v for v in VARIABLES if v.category == "meta" and v.path not in special]
+    common = [
+        v for v in VARIABLES if v.category == "meta" and v.path not in SPECIAL_META
+    ]
 
     assert all(set(variable.kinds) == set(EventKind) for variable in common)
     assert providers("meta.item_url") == EVIDENCE_KINDS | {EventKind.TEST}
@@ -155,11 +158,8 @@ def test_variables_for_is_the_union_in_catalogue_order() -> None:
         path
         for path in SPEC_PATHS
         if path.split(".")[0] in {"case", "timer"}
-        or (path.startswith("meta.") and path not in _SPECIAL_META)
+        or (path.startswith("meta.") and path not in SPECIAL_META)
     ]
-
-
-_SPECIAL_META = {"meta.item_url", "meta.previous_severity", "meta.new_severity"}
 
 
 def test_variables_for_no_kinds_is_empty() -> None:
@@ -201,7 +201,7 @@ def test_template_modules_import_no_qt() -> None:
         " or m.startswith('dfire_desktop.ui')]\n"
         "print(bad)\n"
     )
-    root = str(__import__("pathlib").Path(catalogue.__file__).parents[2])
+    root = pathlib.Path(catalogue.__file__).parents[2]
 
     result = subprocess.run(
         [sys.executable, "-c", code],

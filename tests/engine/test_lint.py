@@ -153,21 +153,27 @@ def test_variable_provided_by_one_of_several_kinds_is_fine() -> None:
     assert lint(template, "", [EventKind.CASE_CLOSED, EventKind.TIMER_10], []) == []
 
 
-def test_sample_render_catches_what_the_template_text_cannot_show() -> None:
-    """The rendered result is validated: a mapping to NaN breaks a bare
-    placeholder, and that is an error at the placeholder."""
-    template = '{"priority": {{case.severity|mapped}}}'
-
-    messages = lint(template, '{"severity": {"critical": NaN}}', TIMELINE, [])
+def test_non_finite_mapping_values_are_an_error_in_the_mappings() -> None:
+    """NaN in value mappings is not JSON, though Python's parser accepts it, and
+    is reported where it stands."""
+    messages = lint("", '{"severity": {"critical": NaN}}', TIMELINE, [])
 
     assert messages == [
         LintMessage(
             1,
-            14,
+            27,
             "error",
-            "the value of {{case.severity|mapped}} cannot be written as JSON",
+            "value mappings are not valid JSON: NaN is not a number",
+            target="mappings",
         )
     ]
+
+
+def test_deeply_nested_mappings_are_an_error_not_a_crash() -> None:
+    """Mappings nested past the parser's depth limit are reported, not raised."""
+    messages = lint("", "[" * 100_000, TIMELINE, [])
+
+    assert [(m.target, m.severity) for m in messages] == [("mappings", "error")]
 
 
 def test_messages_are_ordered_by_position() -> None:
@@ -182,3 +188,11 @@ def test_messages_are_ordered_by_position() -> None:
         ("template", 2, 29),
         ("mappings", 1, 2),
     ]
+
+
+def test_broken_mappings_do_not_add_mapping_warnings() -> None:
+    """When the mappings themselves are broken, |mapped placeholders get no extra
+    no-mapping warning."""
+    messages = lint('{"p": {{case.severity|mapped}}}', "{", TIMELINE, [])
+
+    assert [m.target for m in messages] == ["mappings"]

@@ -49,7 +49,7 @@ POSITIONS: list[tuple[str, Callable[[Any], tuple[Any, Any]]]] = [
         '{"v": "{{case.title}}", "w": "{{case.description}}"}',
         lambda d: (d["v"], d["w"]),
     ),
-    ('{"{{case.title}}": 1, "k{{case.description}}": 2}', lambda d: _keys(d)),
+    ('{"a{{case.title}}": 1, "b{{case.description}}": 2}', lambda d: _keys(d)),
     ('{"v": {{case.title}}, "w": {{case.description}}}', lambda d: (d["v"], d["w"])),
     ('["a", "{{case.title}}", {{case.description}}]', lambda d: (d[1], d[2])),
     (
@@ -65,7 +65,7 @@ POSITIONS: list[tuple[str, Callable[[Any], tuple[Any, Any]]]] = [
 
 def _keys(parsed: dict[str, int]) -> tuple[str, str]:
     by_value = {value: key for key, value in parsed.items()}
-    return by_value[1], by_value[2].removeprefix("k")
+    return by_value[1].removeprefix("a"), by_value[2].removeprefix("b")
 
 
 def _split_two(text: str) -> tuple[str, str]:
@@ -81,7 +81,7 @@ def no_secrets(name: str) -> str | None:
 def secret_store(name: str) -> str | None:
     return {
         "tok": SECRET_VALUE,
-        "pushover_api_token": "azGDORePK8gMaC0QOYAMyEEuzJnyUi",
+        "pushover_api_token": "fake-pushover-app-token",
     }.get(name)
 
 

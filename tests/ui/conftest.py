@@ -8,11 +8,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from cryptography.fernet import Fernet
 from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
-from dfire_desktop.config import resolve_config
+from dfire_desktop.config import AppConfig
 from dfire_desktop.ui import theme
 from dfire_desktop.ui.bridge import EngineAction, EngineBridge
 
@@ -35,19 +34,12 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 
 @pytest.fixture
-def vault_key(monkeypatch: pytest.MonkeyPatch) -> str:
-    key = Fernet.generate_key().decode("ascii")
-    monkeypatch.setenv("CREDENTIAL_ENCRYPTION_KEY", key)
-    return key
-
-
-@pytest.fixture
 def bridge(
-    qtbot: QtBot, qapp: QApplication, tmp_path: Path, vault_key: str
+    qtbot: QtBot, qapp: QApplication, app_config: AppConfig, vault_key: str
 ) -> Iterator[EngineBridge]:
+    """A started engine (tests/conftest.py's data dir and key) behind a bridge."""
     theme.apply(qapp)
-    config = resolve_config(data_dir=tmp_path / "data", listen="127.0.0.1:0")
-    bridge = EngineBridge(config)
+    bridge = EngineBridge(app_config)
     failures: list[str] = []
     bridge.engine_failed.connect(failures.append)
 

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from pytestqt.qtbot import QtBot
 
+from dfire_desktop.config import AppConfig
 from dfire_desktop.engine.errors import NotFoundError
 from dfire_desktop.ui.bridge import EngineBridge
 
@@ -41,3 +42,22 @@ def test_engine_errors_arrive_as_failed(run: Callable[..., Any]) -> None:
     """An engine refusal is handed back as the engine's own error."""
     with pytest.raises(NotFoundError):
         run(lambda engine: engine.delete_secret("never_saved"))
+
+
+def test_second_engine_on_the_same_data_dir_reports_failure(
+    qtbot: QtBot, bridge: EngineBridge, app_config: AppConfig
+) -> None:
+    """A refused start arrives as engine_failed, and the window says why."""
+    from dfire_desktop.ui.main_window import MainWindow
+
+    second = EngineBridge(app_config)
+    window = MainWindow(second)
+    qtbot.addWidget(window)
+
+    with qtbot.waitSignal(second.engine_failed, timeout=20_000) as failed:
+        second.start()
+    second.stop()
+
+    assert "data" in failed.args[0].lower()
+    assert "could not start" in window.problem.text()
+    assert bridge.running

@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
-from dfire_desktop.engine.api import AuthType
+from dfire_desktop.engine.api import AuthSpec, AuthType, OutgoingWebhookSpec
 from dfire_desktop.engine.events import EventKind
 from dfire_desktop.ui.bridge import EngineBridge
 from dfire_desktop.ui.outgoing_dialog import OutgoingWebhookDialog
@@ -149,3 +150,37 @@ def _shown_errors(dialog: OutgoingWebhookDialog) -> str:
         for label in dialog.findChildren(QLabel)
         if label.objectName() == "fieldError" and not label.isHidden()
     )
+
+
+@pytest.mark.parametrize(
+    "auth",
+    [
+        AuthSpec(AuthType.HEADERS, headers={"X-API-Key": "k123"}),
+        AuthSpec(AuthType.BEARER, token="t0k3n"),
+        AuthSpec(AuthType.BASIC, username="svc", password="pw"),
+    ],
+    ids=["headers", "bearer", "basic"],
+)
+def test_editing_keeps_stored_credentials_left_blank(
+    qtbot: QtBot, bridge: EngineBridge, run: Callable[..., Any], auth: AuthSpec
+) -> None:
+    """Saving an edit with blank credential fields keeps what is stored."""
+    spec = OutgoingWebhookSpec(
+        name="Jira",
+        url="https://jira.example/hook",
+        events=(EventKind.CASE_CLOSED,),
+        auth=auth,
+        signing_secret="hm4c",
+    )
+    made = run(lambda engine: engine.create_outgoing(spec))
+    dialog = OutgoingWebhookDialog(bridge, made)
+    qtbot.addWidget(dialog)
+    dialog.name.setText("Jira (renamed)")
+
+    with qtbot.waitSignal(dialog.webhook_saved, timeout=20_000):
+        dialog.save_button.click()
+
+    [hook] = run(lambda engine: engine.list_outgoing())
+    assert hook.name == "Jira (renamed)" and hook.auth_type is auth.type
+    assert hook.has_signing_secret
+    assert hook.has_auth_secret or hook.auth_header_names == ("X-API-Key",)
