@@ -48,7 +48,7 @@ class OutgoingWebhookSpec:
     events: tuple[EventKind, ...]
     description: str = ""
     content_filter: str = ""
-    auth: AuthSpec = AuthSpec()
+    auth: AuthSpec = dataclasses.field(default_factory=AuthSpec)
     payload_template: str = ""
     value_mappings: dict[str, dict[str, Any]] = dataclasses.field(default_factory=dict)
     max_retries: int = 3

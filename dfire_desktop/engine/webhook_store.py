@@ -10,6 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from dfire_desktop.engine import api, records
+from dfire_desktop.engine.cases import CaseEnvironment, case_context, get_case
 from dfire_desktop.engine.configfile import (
     export_incoming,
     export_outgoing,
@@ -17,6 +18,7 @@ from dfire_desktop.engine.configfile import (
     parse_incoming,
     parse_outgoing,
 )
+from dfire_desktop.engine.context import timeline_variables
 from dfire_desktop.engine.errors import ConflictError, InvalidInputError, NotFoundError
 from dfire_desktop.engine.events import EventKind
 from dfire_desktop.engine.incoming import (
@@ -27,8 +29,14 @@ from dfire_desktop.engine.incoming import (
     token_matches,
 )
 from dfire_desktop.engine.listener import Access, CaseAnswer
-from dfire_desktop.engine.models import IncomingWebhookRow, OutgoingWebhookRow
+from dfire_desktop.engine.models import (
+    IncomingWebhookRow,
+    OutgoingWebhookRow,
+    SecretRow,
+    TimelineEventRow,
+)
 from dfire_desktop.engine.outbox import DomainEvent, delivery_for, enqueue
+from dfire_desktop.engine.preview import Preview, PreviewRequest, build_preview
 from dfire_desktop.engine.samples import sample_context
 from dfire_desktop.engine.store import Store
 from dfire_desktop.engine.webhooks import (
@@ -144,6 +152,47 @@ class WebhookStore(Store):
             result = records.delivery(row, webhook.name)
         self._wake_dispatcher()
         return result
+
+    async def preview(self, request: PreviewRequest) -> Preview:
+        """What `request`'s template would send, for sample data of its
+        event kind or for a real case and timeline event."""
+        async with self.transaction() as session:
+            env = await self._environment(session)
+            context, source = await self._preview_context(session, request, env)
+            context["meta"]["webhook_name"] = request.webhook_name
+            names = list((await session.execute(select(SecretRow.name))).scalars())
+            stored = (
+                await self._outgoing_row(session, request.webhook_id)
+                if request.webhook_id
+                else None
+            )
+        signing = request.signing_secret
+        if signing is None and stored is not None and stored.signing_secret:
+            signing = self.vault.decrypt(stored.signing_secret)
+        header_names = tuple(stored.auth_header_names) if stored else ()
+        return build_preview(
+            request, context, names, signing or "", header_names, source
+        )
+
+    async def _preview_context(
+        self, session: AsyncSession, request: PreviewRequest, env: CaseEnvironment
+    ) -> tuple[dict[str, dict[str, Any]], str]:
+        kind = request.sample_kind
+        if request.case_id is None:
+            context = sample_context(
+                kind, base_url=env.base_url, tenant_name=env.settings.tenant_name
+            )
+            return context, f"sample data for {kind.label}"
+        case = await get_case(session, request.case_id)
+        context = await case_context(session, case, kind, env)
+        source = f"{case.case_number} {case.title}"
+        if request.timeline_event_id:
+            event = await session.get(TimelineEventRow, request.timeline_event_id)
+            if event is None or event.case_id != case.id:
+                raise NotFoundError("that timeline event is not on this case")
+            context["event"] = timeline_variables(event)
+            source += f" / {event.subject}"
+        return context, source
 
     # Incoming webhooks
 

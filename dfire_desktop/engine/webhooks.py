@@ -81,9 +81,7 @@ def check_template(spec: OutgoingWebhookSpec) -> None:
                 spec.payload_template, sample_context(kind), spec.value_mappings, names
             )
         except RenderError as exc:
-            raise InvalidInputError(
-                str(exc), "payload_template"
-            ) from exc
+            raise InvalidInputError(str(exc), "payload_template") from exc
 
 
 def check_outgoing(spec: OutgoingWebhookSpec) -> OutgoingWebhookSpec:

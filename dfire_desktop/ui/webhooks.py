@@ -28,7 +28,12 @@ class Webhooks(QObject):
         self._bridge = bridge
         self.outgoing: list[OutgoingWebhook] = []
         self.incoming: list[IncomingWebhook] = []
-        self.loaded = False
+        self._listed: set[str] = set()
+
+    @property
+    def loaded(self) -> bool:
+        """Whether both lists have come from the engine at least once."""
+        return self._listed == {"outgoing", "incoming"}
 
     def refresh(self) -> None:
         self.refresh_outgoing()
@@ -83,11 +88,12 @@ class Webhooks(QObject):
 
     def _on_outgoing_listed(self, webhooks: list[OutgoingWebhook]) -> None:
         self.outgoing = list(webhooks)
-        self.loaded = True
+        self._listed.add("outgoing")
         self.outgoing_listed.emit()
 
     def _on_incoming_listed(self, webhooks: list[IncomingWebhook]) -> None:
         self.incoming = list(webhooks)
+        self._listed.add("incoming")
         self.incoming_listed.emit()
 
     def _on_test_sent(self, delivery: Delivery) -> None:
