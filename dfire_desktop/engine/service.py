@@ -148,6 +148,11 @@ class Engine(WebhookStore):
     def vault_unlocked(self) -> bool:
         return self.vault.unlocked
 
+    @property
+    def vault_problem(self) -> str:
+        """Why credentials are locked, in words; empty when they are not."""
+        return self.vault.problem
+
     def _wake_dispatcher(self) -> None:
         if self._dispatcher is not None:
             self._dispatcher.wake()

@@ -10,6 +10,7 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncIterator, Sequence
+from typing import TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
@@ -39,6 +40,7 @@ from dfire_desktop.engine.models import (
     CaseRow,
     CaseTypeRow,
     DeliveryRow,
+    IncomingWebhookRow,
     OutgoingWebhookRow,
     SecretRow,
     TimelineEventRow,
@@ -229,14 +231,7 @@ class Store:
     async def _outgoing_row(
         self, session: AsyncSession, ref: str
     ) -> OutgoingWebhookRow:
-        """The webhook with id `ref`, or else with name `ref`."""
-        row = await session.get(OutgoingWebhookRow, ref)
-        if row is None:
-            query = select(OutgoingWebhookRow).where(OutgoingWebhookRow.name == ref)
-            row = (await session.execute(query)).scalar_one_or_none()
-        if row is None:
-            raise NotFoundError(f"no outgoing webhook {ref!r}")
-        return row
+        return await row_by_ref(session, OutgoingWebhookRow, ref, "outgoing webhook")
 
     async def list_deliveries(
         self,
@@ -276,6 +271,23 @@ class Store:
             )
             rows: Sequence[AttemptRow] = (await session.execute(query)).scalars().all()
             return [records.attempt(row) for row in rows]
+
+
+Named = TypeVar("Named", OutgoingWebhookRow, IncomingWebhookRow)
+
+
+async def row_by_ref(
+    session: AsyncSession, model: type[Named], ref: str, what: str
+) -> Named:
+    """The row with id `ref`, or else with name `ref`: commands and scripts
+    may use either."""
+    row = await session.get(model, ref)
+    if row is None:
+        query = select(model).where(model.name == ref)
+        row = (await session.execute(query)).scalar_one_or_none()
+    if row is None:
+        raise NotFoundError(f"no {what} {ref!r}")
+    return row
 
 
 def _conflict_reason(exc: IntegrityError) -> str:

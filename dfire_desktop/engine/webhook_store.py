@@ -38,7 +38,7 @@ from dfire_desktop.engine.models import (
 from dfire_desktop.engine.outbox import DomainEvent, delivery_for, enqueue
 from dfire_desktop.engine.preview import Preview, PreviewRequest, build_preview
 from dfire_desktop.engine.samples import sample_context
-from dfire_desktop.engine.store import Store
+from dfire_desktop.engine.store import Store, row_by_ref
 from dfire_desktop.engine.webhooks import (
     apply_incoming,
     apply_outgoing,
@@ -206,13 +206,7 @@ class WebhookStore(Store):
     async def _incoming_row(
         self, session: AsyncSession, ref: str
     ) -> IncomingWebhookRow:
-        row = await session.get(IncomingWebhookRow, ref)
-        if row is None:
-            query = select(IncomingWebhookRow).where(IncomingWebhookRow.name == ref)
-            row = (await session.execute(query)).scalar_one_or_none()
-        if row is None:
-            raise NotFoundError(f"no incoming webhook {ref!r}")
-        return row
+        return await row_by_ref(session, IncomingWebhookRow, ref, "incoming webhook")
 
     async def list_incoming(self) -> list[api.IncomingWebhook]:
         async with self.transaction() as session:
