@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from dfire_desktop.engine import api, records
 from dfire_desktop.engine.cases import CaseEnvironment, case_context, get_case
+from dfire_desktop.engine.clock import rfc3339
 from dfire_desktop.engine.configfile import (
     export_incoming,
     export_outgoing,
@@ -145,6 +146,8 @@ class WebhookStore(Store):
                 base_url=env.base_url,
                 tenant_name=env.settings.tenant_name,
             )
+            # Sample values, but the real moment: receivers often check it.
+            context["meta"]["timestamp"] = rfc3339(env.now)
             event = DomainEvent(EventKind.TEST, None, context)
             row = delivery_for(webhook, event, env.now)
             session.add(row)
