@@ -172,6 +172,7 @@ class EngineBridge(QObject):
         self.ready = False
         self.listener_url = ""
         self.vault_unlocked = False
+        self.vault_problem = ""
         self._connect_relays()
 
     def _connect_relays(self) -> None:
@@ -250,15 +251,16 @@ class EngineBridge(QObject):
             return
 
         engine = done.result()
-        self._booted.emit((engine.listener_url, engine.vault_unlocked), None)
+        info = (engine.listener_url, engine.vault_unlocked, engine.vault_problem)
+        self._booted.emit(info, None)
 
-    def _on_booted(self, info: tuple[str, bool] | None, error: object) -> None:
+    def _on_booted(self, info: tuple[str, bool, str] | None, error: object) -> None:
         if info is None:
             _log_unless_expected(error)
             self.engine_failed.emit(str(error))
             return
 
-        self.listener_url, self.vault_unlocked = info
+        self.listener_url, self.vault_unlocked, self.vault_problem = info
         self.ready = True
         self.engine_started.emit()
 

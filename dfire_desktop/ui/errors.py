@@ -11,9 +11,8 @@ from dfire_desktop.engine.errors import (
     VaultLockedError,
 )
 
-# The banner's words; an actual refusal shows the engine's own reason, which
-# also tells a malformed key from a missing one. Keep in step with the
-# engine's vault help.
+# Words for when the engine has not said why; it normally does, telling a
+# malformed key from a missing one.
 VAULT_LOCKED_HELP = (
     "Credentials cannot be saved or used: no encryption key is set. Set the "
     "environment variable CREDENTIAL_ENCRYPTION_KEY to a key made by "

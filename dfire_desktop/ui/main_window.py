@@ -76,6 +76,8 @@ class MainWindow(QMainWindow):
         self.listener.setText(
             f"Incoming webhooks listen at <b>{self._bridge.listener_url}</b>"
         )
+        problem = self._bridge.vault_problem or VAULT_LOCKED_HELP
+        self.vault_warning.setText("⚠  " + problem)
         self.vault_warning.setVisible(not self._bridge.vault_unlocked)
 
         self.webhooks.refresh()
