@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from dfire_desktop.engine import api
 from dfire_desktop.engine.errors import InvalidInputError
-from dfire_desktop.engine.events import parse_event_kind
+from dfire_desktop.engine.events import EventKind, parse_event_kind
 from dfire_desktop.engine.models import CaseTypeRow
 from dfire_desktop.engine.settings import save_settings
 
@@ -49,7 +49,7 @@ def _object(value: Any, where: str) -> dict[str, Any]:
     return value
 
 
-def _list(doc: dict[str, Any], key: str) -> list[Any]:
+def list_at(doc: dict[str, Any], key: str) -> list[Any]:
     value = doc.get(key, [])
     if not isinstance(value, list):
         raise InvalidInputError(f"{key} must be a JSON array", key)
@@ -62,23 +62,70 @@ def _check_keys(entry: dict[str, Any], allowed: set[str], where: str) -> None:
         raise InvalidInputError(f"{where}: unknown key(s) {', '.join(unknown)}", where)
 
 
-def parse_auth(value: Any, where: str) -> api.AuthSpec:
-    auth = _object(value if value is not None else {"type": "none"}, f"{where}.auth")
+def _text(item: dict[str, Any], key: str, where: str, default: str = "") -> str:
+    """Text at `key`; null or absent means `default`."""
+    value = item.get(key)
+    if value is None:
+        return default
+    if not isinstance(value, str):
+        raise InvalidInputError(f"{where}.{key} must be text", key)
+    return value
+
+
+def _credential(item: dict[str, Any], key: str, where: str) -> str | None:
+    """A credential; null or absent means none given."""
+    value = item.get(key)
+    if value is None or value == "":
+        return None
+    return _text(item, key, where)
+
+
+def _flag(item: dict[str, Any], key: str, where: str) -> bool:
+    value = item.get(key, True)
+    if not isinstance(value, bool):
+        raise InvalidInputError(f"{where}.{key} must be true or false", key)
+    return value
+
+
+def _number(
+    item: dict[str, Any], key: str, where: str, default: float, whole: bool
+) -> float:
+    value = item.get(key, default)
+    kinds = int if whole else int | float
+    if isinstance(value, bool) or not isinstance(value, kinds):
+        what = "a whole number" if whole else "a number"
+        raise InvalidInputError(f"{where}.{key} must be {what}", key)
+    return float(value)
+
+
+def _events(item: dict[str, Any], where: str) -> tuple[EventKind, ...]:
+    value = item.get("events", [])
+    if not isinstance(value, list) or not all(isinstance(e, str) for e in value):
+        raise InvalidInputError(f"{where}.events must be a list of event ids", "events")
     try:
-        kind = api.AuthType(auth.get("type", "none"))
+        return tuple(parse_event_kind(kind) for kind in value)
+    except InvalidInputError as exc:
+        raise InvalidInputError(f"{where}.events: {exc}", "events") from None
+
+
+def parse_auth(value: Any, where: str) -> api.AuthSpec:
+    where = f"{where}.auth"
+    auth = _object(value if value is not None else {"type": "none"}, where)
+    try:
+        kind = api.AuthType(_text(auth, "type", where, "none"))
     except ValueError:
         raise InvalidInputError(
-            f"{where}.auth.type must be none, basic, bearer or headers", "auth"
+            f"{where}.type must be none, basic, bearer or headers", "auth"
         ) from None
     headers = auth.get("headers")
     if headers is not None:
-        headers = _object(headers, f"{where}.auth.headers")
-        headers = {str(k): str(v) for k, v in headers.items()}
+        headers = _object(headers, f"{where}.headers")
+        headers = {str(k): _text(headers, k, f"{where}.headers") for k in headers}
     return api.AuthSpec(
         type=kind,
-        username=str(auth.get("username", "")),
-        password=auth.get("password"),
-        token=auth.get("token"),
+        username=_text(auth, "username", where),
+        password=_credential(auth, "password", where),
+        token=_credential(auth, "token", where),
         headers=headers,
     )
 
@@ -87,23 +134,20 @@ def parse_outgoing(entry: Any, index: int) -> api.OutgoingWebhookSpec:
     where = f"outgoing[{index}]"
     item = _object(entry, where)
     _check_keys(item, _OUTGOING_KEYS, where)
-    try:
-        return api.OutgoingWebhookSpec(
-            name=str(item.get("name", "")),
-            url=str(item.get("url", "")),
-            events=tuple(parse_event_kind(str(e)) for e in item.get("events", [])),
-            description=str(item.get("description", "")),
-            content_filter=str(item.get("content_filter", "")),
-            auth=parse_auth(item.get("auth"), where),
-            payload_template=str(item.get("payload_template", "")),
-            value_mappings=item.get("value_mappings") or {},
-            max_retries=int(item.get("max_retries", 3)),
-            timeout_seconds=float(item.get("timeout_seconds", 30)),
-            signing_secret=item.get("signing_secret") or None,
-            enabled=bool(item.get("enabled", True)),
-        )
-    except (TypeError, ValueError) as exc:
-        raise InvalidInputError(f"{where}: {exc}", where) from exc
+    return api.OutgoingWebhookSpec(
+        name=_text(item, "name", where),
+        url=_text(item, "url", where),
+        events=_events(item, where),
+        description=_text(item, "description", where),
+        content_filter=_text(item, "content_filter", where),
+        auth=parse_auth(item.get("auth"), where),
+        payload_template=_text(item, "payload_template", where),
+        value_mappings=item.get("value_mappings") or {},
+        max_retries=int(_number(item, "max_retries", where, 3, whole=True)),
+        timeout_seconds=_number(item, "timeout_seconds", where, 30, whole=False),
+        signing_secret=_credential(item, "signing_secret", where),
+        enabled=_flag(item, "enabled", where),
+    )
 
 
 def parse_incoming(entry: Any, index: int) -> api.IncomingWebhookSpec:
@@ -111,29 +155,30 @@ def parse_incoming(entry: Any, index: int) -> api.IncomingWebhookSpec:
     item = _object(entry, where)
     _check_keys(item, _INCOMING_KEYS, where)
     return api.IncomingWebhookSpec(
-        name=str(item.get("name", "")),
-        description=str(item.get("description", "")),
-        case_type=item.get("case_type") or None,
-        default_mode=str(item.get("default_mode", "investigation")),
-        default_severity=str(item.get("default_severity", "medium")),
-        default_lead_investigator=str(item.get("default_lead_investigator", "")),
-        enabled=bool(item.get("enabled", True)),
+        name=_text(item, "name", where),
+        description=_text(item, "description", where),
+        case_type=_text(item, "case_type", where) or None,
+        default_mode=_text(item, "default_mode", where, "investigation"),
+        default_severity=_text(item, "default_severity", where, "medium"),
+        default_lead_investigator=_text(item, "default_lead_investigator", where),
+        enabled=_flag(item, "enabled", where),
     )
 
 
 def parse_case_type(entry: Any, index: int) -> tuple[str, list[dict[str, str]]]:
     where = f"case_types[{index}]"
     item = _object(entry, where)
-    name = str(item.get("name", "")).strip()
+    name = _text(item, "name", where).strip()
     if not name:
         raise InvalidInputError(f"{where}.name is required", where)
     fields = []
-    for n, field in enumerate(item.get("fields", [])):
+    for n, field in enumerate(list_at(item, "fields")):
         field = _object(field, f"{where}.fields[{n}]")
-        label = str(field.get("label", "")).strip()
+        label = _text(field, "label", f"{where}.fields[{n}]").strip()
         if not label:
             raise InvalidInputError(f"{where}.fields[{n}].label is required", where)
-        fields.append({"label": label, "type": str(field.get("type", "text"))})
+        kind = _text(field, "type", f"{where}.fields[{n}]", "text")
+        fields.append({"label": label, "type": kind})
     return name, fields
 
 
@@ -142,7 +187,7 @@ async def import_case_types_and_settings(
 ) -> None:
     """Settings and case types first: webhooks refer to case types by name."""
     await save_settings(session, _object(doc.get("settings", {}), "settings"))
-    for index, entry in enumerate(_list(doc, "case_types")):
+    for index, entry in enumerate(list_at(doc, "case_types")):
         name, fields = parse_case_type(entry, index)
         query = select(CaseTypeRow).where(CaseTypeRow.name == name)
         row = (await session.execute(query)).scalar_one_or_none()

@@ -89,6 +89,7 @@ class Dispatcher:
         self._wake = asyncio.Event()
         self._slots = asyncio.Semaphore(MAX_CONCURRENT_SENDS)
         self._sends: set[asyncio.Task[None]] = set()
+        self._in_flight: set[str] = set()
         self._loop_task: asyncio.Task[None] | None = None
         self.state = DispatcherState.STOPPED
 
@@ -112,13 +113,32 @@ class Dispatcher:
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
+        await self._release(self._in_flight)
         self.state = DispatcherState.STOPPED
+
+    async def _release(self, delivery_ids: set[str]) -> None:
+        """Give cancelled sends back to the queue now rather than when their
+        lease runs out, so the next engine retries them at once."""
+        if not delivery_ids:
+            return
+        async with self._sessions() as session:
+            await session.execute(
+                update(DeliveryRow)
+                .where(
+                    DeliveryRow.id.in_(delivery_ids),
+                    DeliveryRow.status == "in_progress",
+                )
+                .values(status="pending", lease_until=None)
+            )
+            await session.commit()
+        delivery_ids.clear()
 
     async def _run(self) -> None:
         while self.state is DispatcherState.RUNNING:
             self._wake.clear()
             for delivery_id in await self._claim():
                 await self._slots.acquire()
+                self._in_flight.add(delivery_id)
                 task = asyncio.create_task(self._send_one(delivery_id))
                 self._sends.add(task)
                 task.add_done_callback(self._sends.discard)
@@ -140,6 +160,7 @@ class Dispatcher:
             log.exception("delivery attempt crashed delivery=%s", delivery_id)
         finally:
             self._slots.release()
+            self._in_flight.discard(delivery_id)
         await self._on_finished(delivery_id)
 
     async def attempt(self, delivery_id: str) -> None:
@@ -152,17 +173,39 @@ class Dispatcher:
             if webhook is None:
                 return
             started = self._clock.now()
-            outcome = await self._exchange(session, webhook, delivery)
+            outcome = await self._guarded_exchange(session, webhook, delivery, started)
             settings = await load_settings(session)
             base = settings.retry_base_seconds
             record(session, delivery, webhook, outcome, started, base)
             await session.commit()
 
+    async def _guarded_exchange(
+        self,
+        session: AsyncSession,
+        webhook: OutgoingWebhookRow,
+        delivery: DeliveryRow,
+        now: dt.datetime,
+    ) -> Outcome:
+        """The exchange, or a failed outcome naming an unexpected error: an
+        attempt always ends recorded, so max_retries bounds even a bug."""
+        try:
+            return await self._exchange(session, webhook, delivery, now)
+        except Exception as exc:  # top of an attempt: the bug goes to the log
+            log.exception(
+                "delivery attempt failed unexpectedly delivery=%s", delivery.id
+            )
+            kind = type(exc).__name__
+            return Outcome(False, True, f"the request could not be made ({kind})")
+
     async def _exchange(
-        self, session: AsyncSession, webhook: OutgoingWebhookRow, delivery: DeliveryRow
+        self,
+        session: AsyncSession,
+        webhook: OutgoingWebhookRow,
+        delivery: DeliveryRow,
+        now: dt.datetime,
     ) -> Outcome:
         try:
-            request = await build_request(session, self._vault, webhook, delivery)
+            request = await build_request(session, self._vault, webhook, delivery, now)
         except RenderError as exc:
             return Outcome.refused(f"payload could not be rendered: {exc}")
         except EngineError as exc:

@@ -14,6 +14,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import Any, Protocol
 
+import aiohttp
 from aiohttp import web
 
 from dfire_desktop.engine.errors import EngineStateError, InvalidInputError
@@ -91,10 +92,15 @@ async def read_body(request: web.Request, cap: int) -> bytes:
     if request.content_length is not None and request.content_length > cap:
         raise RequestRefused(413, f"body is larger than {cap} bytes")
     body = bytearray()
-    async for chunk in request.content.iter_chunked(READ_CHUNK):
-        body.extend(chunk)
-        if len(body) > cap:
-            raise RequestRefused(413, f"body is larger than {cap} bytes")
+    try:
+        async for chunk in request.content.iter_chunked(READ_CHUNK):
+            body.extend(chunk)
+            if len(body) > cap:
+                raise RequestRefused(413, f"body is larger than {cap} bytes")
+    except (ConnectionError, aiohttp.ClientPayloadError) as exc:
+        # The client went away mid-body: nothing to answer, nothing to make.
+        log.info("incoming body ended early reason=%s", type(exc).__name__)
+        raise RequestRefused(400, "the request body ended early") from None
     return bytes(body)
 
 
@@ -117,6 +123,12 @@ def parse_object(raw: bytes) -> dict[str, Any]:
         raise RequestRefused(400, "body is nested too deeply") from None
     if not isinstance(value, dict):
         raise RequestRefused(400, "body must be a JSON object")
+    try:
+        json.dumps(value, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        # An escaped lone surrogate (`\ud800`) is valid JSON but not text:
+        # no database could store it.
+        raise RequestRefused(400, "body holds an unpaired surrogate escape") from None
     return value
 
 

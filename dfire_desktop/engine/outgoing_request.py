@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import dataclasses
+import datetime as dt
 import json
 from collections.abc import Mapping
 from typing import Any
@@ -26,7 +27,7 @@ from dfire_desktop.engine.templating import (
     render_payload,
     render_preview,
 )
-from dfire_desktop.engine.vault import REDACTED, Vault
+from dfire_desktop.engine.vault import REDACTED, Vault, url_secrets
 
 USER_AGENT = f"DFIRe-Desktop/{dfire_desktop.__version__}"
 
@@ -89,6 +90,7 @@ async def build_request(
     vault: Vault,
     webhook: OutgoingWebhookRow,
     delivery: DeliveryRow,
+    now: dt.datetime,
 ) -> OutgoingRequest:
     """Render, sign and authenticate one attempt of `delivery`.
 
@@ -102,7 +104,7 @@ async def build_request(
     rendered = render_payload(webhook.payload_template, context, mappings, secrets.get)
     shown = render_preview(webhook.payload_template, context, mappings, secrets)
 
-    timestamp = rfc3339(delivery.updated_at) or ""
+    timestamp = rfc3339(now) or ""
     headers = standard_headers(delivery, timestamp)
     signing_secret = ""
     if webhook.signing_secret:
@@ -112,6 +114,7 @@ async def build_request(
     headers.update(auth)
 
     credentials = [*secrets.values(), *auth.values(), signing_secret]
+    credentials += url_secrets(webhook.url)
     if webhook.auth_secret:
         credentials.append(vault.decrypt(webhook.auth_secret))
     return OutgoingRequest(

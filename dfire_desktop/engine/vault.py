@@ -6,6 +6,7 @@ comma-separated, rotate: the first encrypts, all decrypt.
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import threading
@@ -135,11 +136,53 @@ def new_key() -> str:
     return Fernet.generate_key().decode("ascii")
 
 
+def written_forms(value: str) -> set[str]:
+    """The ways `value` can appear in a response that echoes it: as is,
+    escaped inside JSON (with or without ASCII escapes) and URL-encoded."""
+    from urllib.parse import quote, quote_plus
+
+    forms = {
+        value,
+        json.dumps(value, ensure_ascii=False)[1:-1],
+        json.dumps(value)[1:-1],
+        quote(value, safe=""),
+        quote_plus(value),
+    }
+    return {form for form in forms if len(form) >= MIN_REDACTED_LENGTH}
+
+
 def scrub(text: str, credentials: Iterable[str]) -> str:
-    """`text` with each of `credentials` (and every remembered one) replaced."""
-    for value in sorted((c for c in credentials if c), key=len, reverse=True):
-        text = text.replace(value, REDACTED)
+    """`text` with every written form of each credential, and of every
+    remembered one, replaced."""
+    forms = set().union(*(written_forms(c) for c in credentials if c))
+    for form in sorted(forms, key=len, reverse=True):
+        text = text.replace(form, REDACTED)
     return REDACTOR.scrub(text)
+
+
+def _token_like(segment: str) -> bool:
+    """Whether a URL path segment looks like a key rather than a word:
+    long, or holding digits or capitals (`T0`, `B0`, `TOPSECRET`)."""
+    if len(segment) < MIN_REDACTED_LENGTH:
+        return False
+    if len(segment) >= 20:
+        return True
+    return any(c.isdigit() or c.isupper() for c in segment)
+
+
+def url_secrets(url: str) -> list[str]:
+    """What in a URL may be a credential: userinfo, query values and
+    token-like path segments (field fault F09)."""
+    from urllib.parse import parse_qsl, unquote, urlsplit
+
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return []
+    found = [parts.username or "", parts.password or ""]
+    found += [value for _, value in parse_qsl(parts.query)]
+    found += [unquote(s) for s in parts.path.split("/") if _token_like(unquote(s))]
+    return [value for value in found if len(value) >= MIN_REDACTED_LENGTH]
 
 
 def safe_location(url: str) -> str:
@@ -156,4 +199,8 @@ def safe_location(url: str) -> str:
     if not host:
         return "[relative URL]"
     query = "?[redacted]" if parts.query else ""
-    return f"{parts.scheme}://{host}{port}{parts.path}{query}"
+    path = "/".join(
+        REDACTED if _token_like(segment) else segment
+        for segment in parts.path.split("/")
+    )
+    return f"{parts.scheme}://{host}{port}{path}{query}"

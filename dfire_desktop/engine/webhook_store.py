@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import logging
-from typing import Any
+from collections.abc import Awaitable
+from typing import Any, TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -16,6 +17,7 @@ from dfire_desktop.engine.configfile import (
     export_incoming,
     export_outgoing,
     import_case_types_and_settings,
+    list_at,
     parse_incoming,
     parse_outgoing,
 )
@@ -48,6 +50,7 @@ from dfire_desktop.engine.webhooks import (
 )
 
 log = logging.getLogger("dfire.store")
+T = TypeVar("T")
 
 
 class WebhookStore(Store):
@@ -316,16 +319,22 @@ class WebhookStore(Store):
             raise InvalidInputError("the configuration must be a JSON object")
         outgoing = [
             _entry(check_outgoing, parse_outgoing(entry, n), f"outgoing[{n}]")
-            for n, entry in enumerate(doc.get("outgoing", []))
+            for n, entry in enumerate(list_at(doc, "outgoing"))
         ]
         incoming = [
             _entry(check_incoming, parse_incoming(entry, n), f"incoming[{n}]")
-            for n, entry in enumerate(doc.get("incoming", []))
+            for n, entry in enumerate(list_at(doc, "incoming"))
         ]
         async with self.transaction() as session:
             await import_case_types_and_settings(session, doc)
-            made_out = [await self._add_outgoing(session, s) for s in outgoing]
-            made_in = [await self._add_incoming(session, s) for s in incoming]
+            made_out = [
+                await _named(self._add_outgoing(session, spec), f"outgoing[{n}]", spec)
+                for n, spec in enumerate(outgoing)
+            ]
+            made_in = [
+                await _named(self._add_incoming(session, spec), f"incoming[{n}]", spec)
+                for n, spec in enumerate(incoming)
+            ]
         return api.ImportResult(tuple(made_out), tuple(made_in))
 
     async def export_config(self) -> dict[str, Any]:
@@ -347,6 +356,15 @@ class WebhookStore(Store):
             "outgoing": [export_outgoing(w) for w in await self.list_outgoing()],
             "incoming": [export_incoming(w) for w in await self.list_incoming()],
         }
+
+
+async def _named(step: Awaitable[T], where: str, spec: Any) -> T:
+    """`await step`, with the entry named in any refusal."""
+    try:
+        return await step
+    except InvalidInputError as exc:
+        name = getattr(spec, "name", "")
+        raise InvalidInputError(f"{where} ({name}): {exc}", exc.field) from exc
 
 
 def _entry(check: Any, spec: Any, where: str) -> Any:

@@ -59,7 +59,22 @@ def check_url(url: str) -> str:
         raise InvalidInputError(
             "endpoint URL must be a full http:// or https:// address", "url"
         )
+    if parsed.userinfo:
+        raise InvalidInputError(
+            "put the user name and password in Basic auth, not in the URL", "url"
+        )
     return url
+
+
+def check_header_value(value: str, what: str) -> None:
+    """HTTP header values are printable ASCII: a line break would start a
+    new header, and other characters cannot be sent at all."""
+    if not all(" " <= c <= "~" for c in value):
+        raise InvalidInputError(
+            f"{what} may hold only printable ASCII characters (no line breaks, "
+            "no accents)",
+            "auth",
+        )
 
 
 def check_header_name(name: str) -> None:
@@ -133,10 +148,12 @@ def apply_auth(row: OutgoingWebhookRow, auth: AuthSpec, vault: Vault) -> None:
     if auth.type is AuthType.BASIC:
         row.auth_secret = _set_credential(row.auth_secret, auth.password, vault)
     elif auth.type is AuthType.BEARER:
+        check_header_value(auth.token or "", "the bearer token")
         row.auth_secret = _set_credential(row.auth_secret, auth.token, vault)
     elif auth.type is AuthType.HEADERS and auth.headers is not None:
-        for name in auth.headers:
+        for name, value in auth.headers.items():
             check_header_name(name)
+            check_header_value(value, f"header {name}")
         row.auth_headers = vault.encrypt(json.dumps(auth.headers))
         row.auth_header_names = sorted(auth.headers)
     _require_credentials(row)

@@ -1,0 +1,596 @@
+"""The payload template editor: template and value mappings beside a live
+preview of exactly what would be sent.
+
+Typing never waits for the engine. Each pause of PREVIEW_DELAY_MS sends one
+preview request through the bridge; every request carries a ticket, and a
+result older than the one on screen is dropped, so a slow render can never
+overwrite a newer one.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Final
+
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
+from PySide6.QtGui import (
+    QColor,
+    QHelpEvent,
+    QKeyEvent,
+    QTextCharFormat,
+    QTextCursor,
+    QTextFormat,
+)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCompleter,
+    QDialog,
+    QDialogButtonBox,
+    QHBoxLayout,
+    QLabel,
+    QMessageBox,
+    QPlainTextEdit,
+    QSplitter,
+    QTextEdit,
+    QToolTip,
+    QVBoxLayout,
+    QWidget,
+)
+
+from dfire_desktop.engine.api import AuthSpec, Secret
+from dfire_desktop.engine.errors import EngineError
+from dfire_desktop.engine.events import EventKind
+from dfire_desktop.engine.lint import LintMessage
+from dfire_desktop.engine.preview import Preview, PreviewRequest
+from dfire_desktop.ui.bridge import EngineBridge
+from dfire_desktop.ui.errors import describe
+from dfire_desktop.ui.form import hint, monospace
+from dfire_desktop.ui.lint_list import LintList
+from dfire_desktop.ui.preview_pane import PreviewPane
+from dfire_desktop.ui.sample_selector import SampleSelector
+from dfire_desktop.ui.template_highlighter import (
+    TemplateHighlighter,
+    characters_in,
+    utf16_length,
+)
+from dfire_desktop.ui.theme import ERROR_RED, WARNING_BG, WARNING_BORDER
+from dfire_desktop.ui.variables_panel import (
+    PATH_COLUMN,
+    VariableTable,
+    VariableTableView,
+)
+
+if TYPE_CHECKING:
+    from dfire_desktop.engine.service import Engine
+
+PREVIEW_DELAY_MS: Final = 250
+ERROR_LINE_BG: Final = "#fde7e9"
+# What `{{` plus a partly typed path looks like just before the cursor.
+_TYPED_PATH: Final = re.compile(r"\{\{\s*([A-Za-z0-9_.]*)$")
+_POPUP_KEYS: Final = frozenset(
+    {
+        Qt.Key.Key_Enter,
+        Qt.Key.Key_Return,
+        Qt.Key.Key_Escape,
+        Qt.Key.Key_Tab,
+        Qt.Key.Key_Backtab,
+    }
+)
+TEMPLATE_EMPTY_TEXT: Final = (
+    "Empty: the default payload is sent (see the preview).\n"
+    "Type {{ for variables, or double-click one on the left."
+)
+MAPPINGS_EMPTY_TEXT: Final = (
+    'Optional. For {{case.severity|mapped}}, e.g.\n{"severity": {"info": -2, '
+    '"medium": 0, "critical": 2}}'
+)
+OK_TEXT: Final = "Use in webhook"
+
+
+def offset_of(text: str, line: int, column: int) -> int:
+    """The index in `text` of a line and column counted from 1 in characters,
+    as the engine counts them (only "\\n" ends a line)."""
+    start = 0
+    for _ in range(line - 1):
+        newline = text.find("\n", start)
+        if newline == -1:
+            return len(text)
+        start = newline + 1
+    end = text.find("\n", start)
+    return min(start + max(column, 1) - 1, len(text) if end == -1 else end)
+
+
+def token_span(text: str, offset: int) -> tuple[int, int]:
+    """The characters to underline for a problem at `offset`: the placeholder
+    that starts there, else one character (the last one at a line's end)."""
+    end = text.find("\n", offset)
+    end = len(text) if end == -1 else end
+    if text.startswith("{{", offset):
+        close = text.find("}}", offset, end)
+        if close != -1:
+            return offset, close + 2
+    if offset < end:
+        return offset, offset + 1
+    line_start = text.rfind("\n", 0, offset) + 1
+    return max(offset - 1, line_start), offset
+
+
+def _mark_format(message: LintMessage, whole_line: bool) -> QTextCharFormat:
+    fmt = QTextCharFormat()
+    error = message.severity == "error"
+    if whole_line:
+        fmt.setBackground(QColor(ERROR_LINE_BG if error else WARNING_BG))
+        fmt.setProperty(QTextFormat.Property.FullWidthSelection, True)
+    else:
+        fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.WaveUnderline)
+        fmt.setUnderlineColor(QColor(ERROR_RED if error else WARNING_BORDER))
+    return fmt
+
+
+class PayloadTextEdit(QPlainTextEdit):
+    """A JSON editor that shows lint marks; given the variables, it also
+    completes `{{` from them."""
+
+    def __init__(
+        self, completions: VariableTable | None = None, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        monospace(self)
+        self.setTabStopDistance(4 * self.fontMetrics().horizontalAdvance(" "))
+        self._marks: list[tuple[QTextCursor, LintMessage]] = []
+        self.completer = None if completions is None else self._completer(completions)
+
+    def _completer(self, completions: VariableTable) -> QCompleter:
+        completer = QCompleter(completions, self)
+        completer.setWidget(self)
+        completer.setCompletionColumn(PATH_COLUMN)
+        completer.setCompletionRole(Qt.ItemDataRole.DisplayRole)
+        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        completer.setFilterMode(Qt.MatchFlag.MatchContains)
+        completer.setMaxVisibleItems(12)
+        completer.activated.connect(self.insert_completion)
+        return completer
+
+    def exact_text(self) -> str:
+        """The text as typed. toPlainText() would turn no-break spaces into
+        plain ones, and the body must keep every character."""
+        return self.document().toRawText().replace("\u2029", "\n")
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        completer = self.completer
+        popup = completer.popup() if completer is not None else None
+        if popup is not None and popup.isVisible() and event.key() in _POPUP_KEYS:
+            # Normally the popup takes these itself; this is for keys sent
+            # to the editor while it shows (accessibility tools, tests).
+            self._finish_completion(popup, event.key())
+            return
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            self._new_line()
+            return
+
+        super().keyPressEvent(event)
+
+        if completer is not None and event.text():
+            self._update_completion(completer)
+
+    def _finish_completion(self, popup: QAbstractItemView, key: int) -> None:
+        chosen = popup.currentIndex()
+        popup.hide()
+        if key != Qt.Key.Key_Escape and chosen.isValid():
+            self.insert_completion(str(chosen.data()))
+
+    def _new_line(self) -> None:
+        # Shift+Enter would insert U+2028, which JSON does not read as a line
+        # break: always start a real line, indented like the one before.
+        cursor = self.textCursor()
+        line = cursor.block().text()
+        indent = line[: len(line) - len(line.lstrip(" \t"))]
+        cursor.insertText("\n" + indent)
+        self.setTextCursor(cursor)
+
+    def _update_completion(self, completer: QCompleter) -> None:
+        cursor = self.textCursor()
+        line = cursor.block().text()
+        before = line[: characters_in(line, cursor.positionInBlock())]
+        typed = _TYPED_PATH.search(before)
+        popup = completer.popup()
+        assert popup is not None  # a QCompleter always makes its popup
+        if typed is None:
+            popup.hide()
+            return
+
+        completer.setCompletionPrefix(typed.group(1))
+        if completer.completionCount() == 0:
+            popup.hide()
+            return
+
+        area = self.cursorRect()
+        area.setWidth(
+            popup.sizeHintForColumn(0) + popup.verticalScrollBar().sizeHint().width()
+        )
+        completer.complete(area)
+        popup.setCurrentIndex(completer.completionModel().index(0, 0))
+
+    def insert_completion(self, path: str) -> None:
+        """Replace the partly typed path after `{{` with `path}}`."""
+        assert self.completer is not None
+        cursor = self.textCursor()
+        line = cursor.block().text()
+        closed = line[characters_in(line, cursor.positionInBlock()) :].startswith("}}")
+        typed = self.completer.completionPrefix()
+
+        cursor.movePosition(
+            QTextCursor.MoveOperation.Left,
+            QTextCursor.MoveMode.KeepAnchor,
+            utf16_length(typed),
+        )
+        cursor.insertText(path if closed else f"{path}}}}}")
+        if closed:
+            cursor.movePosition(QTextCursor.MoveOperation.Right, n=2)
+        self.setTextCursor(cursor)
+
+    def line_column(self) -> tuple[int, int]:
+        """The cursor's line and column, counted as lint messages count."""
+        text = self.exact_text()
+        offset = characters_in(text, self.textCursor().position())
+        line_start = text.rfind("\n", 0, offset) + 1
+        return text.count("\n", 0, offset) + 1, offset - line_start + 1
+
+    def move_to(self, line: int, column: int) -> None:
+        """Put the cursor at a line and column counted in characters."""
+        text = self.exact_text()
+        cursor = self.textCursor()
+        cursor.setPosition(utf16_length(text[: offset_of(text, line, column)]))
+        self.setTextCursor(cursor)
+        self.centerCursor()
+        self.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def show_marks(self, messages: Sequence[LintMessage]) -> None:
+        """Underline each problem and tint its line; hovering tells why."""
+        text = self.exact_text()
+        self._marks = [(self._cursor_at(text, m), m) for m in messages]
+        lines = [self._selection(c, m, whole_line=True) for c, m in self._marks]
+        tokens = [self._selection(c, m, whole_line=False) for c, m in self._marks]
+        self.setExtraSelections([*lines, *tokens])
+
+    def marks(self) -> list[LintMessage]:
+        return [message for _, message in self._marks]
+
+    def _cursor_at(self, text: str, message: LintMessage) -> QTextCursor:
+        start, end = token_span(text, offset_of(text, message.line, message.column))
+        cursor = QTextCursor(self.document())
+        cursor.setPosition(utf16_length(text[:start]))
+        cursor.setPosition(utf16_length(text[:end]), QTextCursor.MoveMode.KeepAnchor)
+        return cursor
+
+    @staticmethod
+    def _selection(
+        cursor: QTextCursor, message: LintMessage, whole_line: bool
+    ) -> QTextEdit.ExtraSelection:
+        selection = QTextEdit.ExtraSelection()
+        at = QTextCursor(cursor)
+        if whole_line:
+            at.clearSelection()
+        selection.cursor = at
+        selection.format = _mark_format(message, whole_line)
+        return selection
+
+    def viewportEvent(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):
+            self._show_mark_tip(event)
+            return True
+        return super().viewportEvent(event)
+
+    def _show_mark_tip(self, event: QHelpEvent) -> None:
+        line = self.cursorForPosition(event.pos()).blockNumber()
+        notes = [m.message for c, m in self._marks if c.blockNumber() == line]
+        if notes:
+            QToolTip.showText(event.globalPos(), "\n".join(notes), self.viewport())
+        else:
+            QToolTip.hideText()
+
+
+@dataclasses.dataclass(frozen=True)
+class _Rendered:
+    """One preview answer, tagged with the request it answers."""
+
+    ticket: int
+    request: PreviewRequest
+    preview: Preview | None
+    error: EngineError | None
+
+
+async def _render(engine: Engine, request: PreviewRequest, ticket: int) -> _Rendered:
+    # The answer carries its ticket, so the dialog's slot can be a bound
+    # method (disconnected when the dialog goes) and still drop stale ones.
+    try:
+        return _Rendered(ticket, request, await engine.preview(request), None)
+    except EngineError as exc:
+        return _Rendered(ticket, request, None, exc)
+
+
+def _show_position(editor: PayloadTextEdit, label: QLabel) -> None:
+    line, column = editor.line_column()
+    label.setText(f"Line {line}, column {column}")
+
+
+def _titled_editor(title: str, position: QLabel, editor: QWidget) -> QWidget:
+    box = QWidget()
+    header = QHBoxLayout()
+    header.addWidget(QLabel(title), 1)
+    header.addWidget(position)
+    column = QVBoxLayout(box)
+    column.setContentsMargins(0, 0, 0, 0)
+    column.addLayout(header)
+    column.addWidget(editor, 1)
+    return box
+
+
+class TemplateEditorDialog(QDialog):
+    """Edit a webhook's payload template and value mappings with a live
+    preview; OK (`Use in webhook`) emits `template_saved(template, mappings)`.
+
+    Nothing is stored here: the webhook dialog takes the texts back and
+    saves the webhook. Credentials given in `auth` and `signing_secret` are
+    only sent to the engine for the masked headers and the signature.
+    """
+
+    template_saved = Signal(str, str)
+    preview_updated = Signal(object)
+
+    def __init__(
+        self,
+        bridge: EngineBridge,
+        template: str,
+        mappings: str,
+        kinds: Sequence[EventKind],
+        webhook_id: str | None = None,
+        webhook_name: str = "",
+        auth: AuthSpec | None = None,
+        signing_secret: str | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._bridge = bridge
+        self._kinds = tuple(kinds)
+        self._webhook = (webhook_id, webhook_name)
+        self._credentials = (auth or AuthSpec(), signing_secret)
+        self._saved = (template, mappings)
+        self._sent = 0
+        self._shown = 0
+        self.unsaved_prompt: QMessageBox | None = None
+        self.setWindowTitle(f"Payload template — {webhook_name or 'new webhook'}")
+        self._build(template, mappings)
+        self._connect()
+        self._load_secrets()
+        self._send_preview()
+
+    def _build(self, template: str, mappings: str) -> None:
+        self.samples = SampleSelector(self._bridge, self._kinds)
+        self.variables = VariableTable(self._kinds)
+        self.variables_view = VariableTableView(self.variables)
+        self.template = self._editor(template, TEMPLATE_EMPTY_TEXT, self.variables)
+        self.template_colours = TemplateHighlighter(self.template.document())
+        self.mappings = self._editor(mappings, MAPPINGS_EMPTY_TEXT, None)
+        self.mappings_colours = TemplateHighlighter(self.mappings.document(), False)
+        self.template_position = QLabel()
+        self.mappings_position = QLabel()
+        self.lints = LintList()
+        self.preview = PreviewPane(self.lints)
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(PREVIEW_DELAY_MS)
+        self.buttons = QDialogButtonBox()
+        self.ok_button = self.buttons.addButton(
+            OK_TEXT, QDialogButtonBox.ButtonRole.AcceptRole
+        )
+        self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.samples)
+        layout.addWidget(self._panes(), 1)
+        footer = QHBoxLayout()
+        footer.addWidget(
+            hint(
+                f"{OK_TEXT} puts the template and mappings back in the webhook "
+                "form; save the webhook there to keep them."
+            ),
+            1,
+        )
+        footer.addWidget(self.buttons)
+        layout.addLayout(footer)
+        self.resize(1500, 900)
+
+    @staticmethod
+    def _editor(
+        text: str, empty_text: str, completions: VariableTable | None
+    ) -> PayloadTextEdit:
+        editor = PayloadTextEdit(completions)
+        editor.setPlainText(text)
+        editor.setPlaceholderText(empty_text)
+        return editor
+
+    def _panes(self) -> QSplitter:
+        editors = QSplitter(Qt.Orientation.Vertical)
+        editors.setChildrenCollapsible(False)
+        editors.addWidget(
+            _titled_editor(
+                "Payload template (JSON with {{category.variable}})",
+                self.template_position,
+                self.template,
+            )
+        )
+        editors.addWidget(
+            _titled_editor(
+                "Value mappings (JSON, used by {{…|mapped}})",
+                self.mappings_position,
+                self.mappings,
+            )
+        )
+        editors.setSizes([560, 220])
+
+        panes = QSplitter(Qt.Orientation.Horizontal)
+        panes.setChildrenCollapsible(False)
+        for pane in (self.variables_view, editors, self.preview):
+            panes.addWidget(pane)
+        panes.setSizes([440, 560, 500])
+        return panes
+
+    def _connect(self) -> None:
+        self.template.textChanged.connect(self._on_input_changed)
+        self.mappings.textChanged.connect(self._on_input_changed)
+        self.samples.sample_changed.connect(self._on_input_changed)
+        self._timer.timeout.connect(self._send_preview)
+        self.template.cursorPositionChanged.connect(self._on_template_cursor_moved)
+        self.mappings.cursorPositionChanged.connect(self._on_mappings_cursor_moved)
+        self._bridge.engine_started.connect(self._on_engine_started)
+        self.variables_view.variable_chosen.connect(self._on_variable_chosen)
+        self.preview.lint_view.message_chosen.connect(self._on_lint_chosen)
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        self._on_template_cursor_moved()
+        self._on_mappings_cursor_moved()
+
+    def texts(self) -> tuple[str, str]:
+        """The template and mappings exactly as typed."""
+        return self.template.exact_text(), self.mappings.exact_text()
+
+    def is_dirty(self) -> bool:
+        return self.texts() != self._saved
+
+    def _load_secrets(self) -> None:
+        if not self._bridge.ready:
+            return
+        call = self._bridge.submit(lambda engine: engine.list_secrets())
+        call.succeeded.connect(self._on_secrets_listed)
+
+    def _on_secrets_listed(self, secrets: list[Secret]) -> None:
+        self.variables.set_secrets(secrets)
+        self.template_colours.set_secret_names([s.name for s in secrets])
+
+    def _on_engine_started(self) -> None:
+        self._load_secrets()
+        self._send_preview()
+
+    def _on_input_changed(self) -> None:
+        self.preview.show_pending()
+        self._timer.start()
+
+    def _request(self) -> PreviewRequest:
+        template, mappings = self.texts()
+        sample = self.samples.sample()
+        webhook_id, webhook_name = self._webhook
+        auth, signing_secret = self._credentials
+        return PreviewRequest(
+            template=template,
+            mappings_text=mappings,
+            kinds=self._kinds,
+            sample_kind=sample.kind,
+            case_id=sample.case_id,
+            timeline_event_id=sample.timeline_event_id,
+            webhook_id=webhook_id,
+            webhook_name=webhook_name,
+            auth=auth,
+            signing_secret=signing_secret,
+        )
+
+    def _send_preview(self) -> None:
+        self._timer.stop()
+        if not self._bridge.ready:
+            self.preview.show_failure("The engine has not started yet.")
+            return
+        request = self._request()
+        self._sent += 1
+        ticket = self._sent
+
+        call = self._bridge.submit(lambda engine: _render(engine, request, ticket))
+
+        call.succeeded.connect(self._on_preview_ready)
+        call.failed.connect(self._on_preview_failed)
+
+    def _on_preview_ready(self, rendered: _Rendered) -> None:
+        if rendered.ticket <= self._shown:
+            return  # an older request finished after a newer one: drop it
+        self._shown = rendered.ticket
+
+        if rendered.preview is None:
+            self.preview.show_failure(describe(rendered.error))
+            self._mark(rendered.request, [])
+            return
+        self.preview.show_preview(rendered.preview)
+        self._mark(rendered.request, rendered.preview.lint)
+
+        self.preview_updated.emit(rendered.preview)
+
+    def _on_preview_failed(self, error: object) -> None:
+        # Not an engine refusal but a bug; the bridge has logged it.
+        self.preview.show_failure(describe(error))
+
+    def _mark(self, request: PreviewRequest, lint: Sequence[LintMessage]) -> None:
+        # Positions are only right for the text that was linted; marks shown
+        # before follow later edits on their own.
+        template, mappings = self.texts()
+        if request.template == template:
+            self.template.show_marks([m for m in lint if m.target == "template"])
+        if request.mappings_text == mappings:
+            self.mappings.show_marks([m for m in lint if m.target == "mappings"])
+
+    def _on_template_cursor_moved(self) -> None:
+        _show_position(self.template, self.template_position)
+
+    def _on_mappings_cursor_moved(self) -> None:
+        _show_position(self.mappings, self.mappings_position)
+
+    def _on_variable_chosen(self, path: str) -> None:
+        self.template.insertPlainText(f"{{{{{path}}}}}")
+        self.template.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _on_lint_chosen(self, message: LintMessage) -> None:
+        editor = self.template if message.target == "template" else self.mappings
+        editor.move_to(message.line, message.column)
+
+    def accept(self) -> None:
+        self._saved = self.texts()
+        self.template_saved.emit(*self._saved)
+        super().accept()
+
+    def reject(self) -> None:
+        """Cancel, Escape or the close box: ask first if anything changed."""
+        if not self.is_dirty():
+            super().reject()
+            return
+        if self.unsaved_prompt is None:
+            self.unsaved_prompt = self._ask_unsaved()
+
+    def _ask_unsaved(self) -> QMessageBox:
+        buttons = QMessageBox.StandardButton
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            "Keep the template changes?",
+            "The template or value mappings have changes that are not in the "
+            "webhook yet.",
+            buttons.Save | buttons.Discard | buttons.Cancel,
+            self,
+        )
+        box.setInformativeText(
+            "Save puts them back in the webhook form (save the webhook there). "
+            "Discard closes and loses them. Cancel keeps editing."
+        )
+        box.setDefaultButton(buttons.Save)
+        box.finished.connect(self._on_unsaved_answered)
+        box.open()
+        return box
+
+    def _on_unsaved_answered(self) -> None:
+        box, self.unsaved_prompt = self.unsaved_prompt, None
+        if box is None:
+            return
+        answer = box.standardButton(box.clickedButton())
+        box.deleteLater()
+
+        if answer == QMessageBox.StandardButton.Save:
+            self.accept()
+        elif answer == QMessageBox.StandardButton.Discard:
+            super().reject()

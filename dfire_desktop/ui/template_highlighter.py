@@ -1,0 +1,137 @@
+"""Colours for payload templates: JSON tokens, placeholders, unknown names.
+
+Runs on the UI thread, line by line, as the author types: it needs only the
+catalogue and the placeholder parser, never the engine's loop. A placeholder
+that can never render (unknown variable or filter, a secret that is not
+stored) gets a red wavy underline at once; the slower lint from the preview
+explains it a quarter of a second later.
+
+Qt counts positions in UTF-16 units, the engine in characters: the helpers
+at the bottom convert, so an emoji before a placeholder moves nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection
+from typing import Final
+
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QSyntaxHighlighter,
+    QTextCharFormat,
+    QTextDocument,
+)
+
+from dfire_desktop.engine import catalogue, templating
+from dfire_desktop.engine.templating import Placeholder
+from dfire_desktop.ui.theme import ERROR_RED
+
+# A JSON string may be unterminated while it is being typed: still colour it.
+_TOKEN: Final = re.compile(
+    r"""
+    (?P<string>"(?:[^"\\]|\\.)*"?)
+    | (?P<number>-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?)
+    | (?P<keyword>\b(?:true|false|null)\b)
+    | (?P<punctuation>[{}\[\]:,])
+    """,
+    re.VERBOSE,
+)
+_KEY_FOLLOWS: Final = re.compile(r"\s*:")
+
+COLOURS: Final[dict[str, str]] = {
+    "key": "#0b4f8a",
+    "string": "#1e6b2f",
+    "number": "#8a4b00",
+    "keyword": "#7b2a8c",
+    "punctuation": "#5f6368",
+    "placeholder": "#00697a",
+}
+PLACEHOLDER_BACKGROUND: Final = "#e3f2f5"
+UNKNOWN_BACKGROUND: Final = "#fde7e9"
+
+
+def _format(colour: str, bold: bool = False) -> QTextCharFormat:
+    fmt = QTextCharFormat()
+    fmt.setForeground(QColor(colour))
+    if bold:
+        fmt.setFontWeight(QFont.Weight.Bold)
+    return fmt
+
+
+def _placeholder_format() -> QTextCharFormat:
+    fmt = _format(COLOURS["placeholder"], bold=True)
+    fmt.setBackground(QColor(PLACEHOLDER_BACKGROUND))
+    return fmt
+
+
+def _unknown_format() -> QTextCharFormat:
+    fmt = _format(ERROR_RED, bold=True)
+    fmt.setBackground(QColor(UNKNOWN_BACKGROUND))
+    fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.WaveUnderline)
+    fmt.setUnderlineColor(QColor(ERROR_RED))
+    return fmt
+
+
+class TemplateHighlighter(QSyntaxHighlighter):
+    """JSON colours for `document`; with `placeholders`, `{{…}}` too.
+
+    Secrets live in the vault: until `set_secret_names` says which exist,
+    no `{{secret.…}}` is marked unknown.
+    """
+
+    def __init__(self, document: QTextDocument, placeholders: bool = True) -> None:
+        super().__init__(document)
+        self._placeholders = placeholders
+        self._secret_names: frozenset[str] | None = None
+        self._formats = {name: _format(colour) for name, colour in COLOURS.items()}
+        self._placeholder = _placeholder_format()
+        self._unknown = _unknown_format()
+
+    def set_secret_names(self, names: Collection[str]) -> None:
+        self._secret_names = frozenset(names)
+        self.rehighlight()
+
+    def is_unknown(self, placeholder: Placeholder) -> bool:
+        """Whether `placeholder` can never render with what is known now."""
+        if templating.placeholder_problem(placeholder) is not None:
+            return True
+        if placeholder.category != catalogue.SECRET_CATEGORY:
+            return False
+        known = self._secret_names
+        return known is not None and placeholder.name not in known
+
+    def highlightBlock(self, text: str) -> None:
+        for match in _TOKEN.finditer(text):
+            kind = match.lastgroup or "punctuation"
+            if kind == "string" and _KEY_FOLLOWS.match(text, match.end()):
+                kind = "key"
+            self._paint(text, match.start(), match.end(), self._formats[kind])
+
+        if not self._placeholders:
+            return
+        for placeholder in templating.parse_placeholders(text):
+            unknown = self.is_unknown(placeholder)
+            fmt = self._unknown if unknown else self._placeholder
+            self._paint(text, placeholder.start, placeholder.end, fmt)
+
+    def _paint(self, text: str, start: int, end: int, fmt: QTextCharFormat) -> None:
+        first = utf16_length(text[:start])
+        self.setFormat(first, utf16_length(text[start:end]), fmt)
+
+
+def utf16_length(text: str) -> int:
+    """How many positions Qt counts for `text` (two per non-BMP character)."""
+    return len(text) + sum(1 for char in text if ord(char) > 0xFFFF)
+
+
+def characters_in(text: str, units: int) -> int:
+    """How many characters of `text` fill its first `units` UTF-16 units."""
+    count = 0
+    for char in text:
+        units -= 2 if ord(char) > 0xFFFF else 1
+        if units < 0:
+            break
+        count += 1
+    return count
