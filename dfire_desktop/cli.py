@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import signal
 import sys
 from collections.abc import Callable, Coroutine, Sequence
@@ -84,8 +85,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _open_window(config, args.verbose)
     from dfire_desktop import logs
 
-    logs.configure(config.log_dir, args.verbose, console=args.command == "serve")
-    return _run(_COMMANDS[args.command], config, args)
+    try:
+        logs.configure(config.log_dir, args.verbose, console=args.command == "serve")
+        return _run(_COMMANDS[args.command], config, args)
+    except BrokenPipeError:
+        # The reader went away (`| head`): not an error of ours. Point
+        # stdout at nothing so the interpreter's final flush stays quiet.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
+    except OSError as exc:
+        where = f": {exc.filename}" if exc.filename else ""
+        print(f"dfire-desktop: {exc.strerror or exc}{where}", file=sys.stderr)
+        return EXIT_ERROR
 
 
 def _open_window(config: AppConfig, verbose: bool) -> int:

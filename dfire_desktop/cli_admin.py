@@ -25,6 +25,8 @@ def _read_config_file(args: argparse.Namespace) -> Any:
         text = args.file.read_text(encoding="utf-8-sig")
     except OSError as exc:
         raise InvalidInputError(f"cannot read {args.file}: {exc.strerror}") from exc
+    except UnicodeDecodeError as exc:
+        raise InvalidInputError(f"{args.file} is not UTF-8 text") from exc
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:

@@ -16,13 +16,12 @@ KEPT_LOG_FILES = 3
 
 def configure(log_dir: Path, verbose: bool = False, console: bool = True) -> None:
     """Log to `log_dir/dfire.log` (rotated) and, if asked, to stderr."""
-    log_dir.mkdir(parents=True, exist_ok=True)
+    log_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+    path = log_dir / "dfire.log"
+    path.touch(mode=0o600, exist_ok=True)
     handlers: list[logging.Handler] = [
         logging.handlers.RotatingFileHandler(
-            log_dir / "dfire.log",
-            maxBytes=MAX_LOG_BYTES,
-            backupCount=KEPT_LOG_FILES,
-            encoding="utf-8",
+            path, maxBytes=MAX_LOG_BYTES, backupCount=KEPT_LOG_FILES, encoding="utf-8"
         )
     ]
     if console:

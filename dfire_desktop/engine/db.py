@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.engine import Connection
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
-from dfire_desktop.engine.errors import StoreError
+from dfire_desktop.engine.errors import ConfigurationError, StoreError
 
 log = logging.getLogger("dfire.db")
 
@@ -35,10 +35,24 @@ def _on_sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
 
 def create_engine(url: str) -> AsyncEngine:
     """An async engine for `url`, with the pragmas SQLite needs."""
-    engine = create_async_engine(url)
+    try:
+        engine = create_async_engine(url)
+    except (ArgumentError, ImportError, ValueError) as exc:
+        raise ConfigurationError(
+            f"the database URL cannot be used: {exc}; for PostgreSQL write "
+            "postgresql+asyncpg://USER@HOST/DB"
+        ) from exc
     if engine.dialect.name == "sqlite":
         event.listen(engine.sync_engine, "connect", _on_sqlite_connect)
     return engine
+
+
+def restrict_sqlite_file(engine: AsyncEngine) -> None:
+    """Make the SQLite file readable by its owner only; SQLite gives its
+    -wal and -shm files the same permissions."""
+    path = engine.url.database
+    if engine.dialect.name == "sqlite" and path and Path(path).exists():
+        Path(path).chmod(0o600)
 
 
 def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:

@@ -160,7 +160,8 @@ class Dispatcher:
             log.exception("delivery attempt crashed delivery=%s", delivery_id)
         finally:
             self._slots.release()
-            self._in_flight.discard(delivery_id)
+        # Not reached when cancelled: stop() hands the row back instead.
+        self._in_flight.discard(delivery_id)
         await self._on_finished(delivery_id)
 
     async def attempt(self, delivery_id: str) -> None:
@@ -209,7 +210,8 @@ class Dispatcher:
         except RenderError as exc:
             return Outcome.refused(f"payload could not be rendered: {exc}")
         except EngineError as exc:
-            return Outcome.refused(scrub(str(exc), ()))
+            # A locked or wrong key can be fixed by a restart: keep retrying.
+            return Outcome(False, True, scrub(str(exc), ()))
         return await send(self._client, request, webhook.timeout_seconds)
 
 

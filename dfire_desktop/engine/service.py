@@ -23,7 +23,7 @@ from dfire_desktop.engine.dispatch import Dispatcher
 from dfire_desktop.engine.errors import EngineStateError, StoreError
 from dfire_desktop.engine.listener import Listener
 from dfire_desktop.engine.lock import DataDirLock
-from dfire_desktop.engine.settings import ensure_tenant_uuid
+from dfire_desktop.engine.settings import check_vault_key, ensure_tenant_uuid
 from dfire_desktop.engine.vault import Vault
 from dfire_desktop.engine.webhook_store import WebhookStore
 
@@ -67,12 +67,15 @@ class Engine(WebhookStore):
         """Open the store and bring its schema up to date (admin commands)."""
         if self.state is not EngineState.CLOSED:
             raise EngineStateError(f"engine is already {self.state.value}")
-        self.config.data_dir.mkdir(parents=True, exist_ok=True)
+        # Owner-only: the store holds raw alerts and encrypted credentials.
+        self.config.data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
         self._db = db.create_engine(self.config.database_url)
         await db.migrate(self._db)
+        db.restrict_sqlite_file(self._db)
         self._sessions = db.session_factory(self._db)
         async with self.transaction() as session:
             await ensure_tenant_uuid(session)
+            await check_vault_key(session, self.vault)
         self.state = EngineState.OPEN
 
     async def start(self) -> None:

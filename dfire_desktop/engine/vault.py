@@ -121,6 +121,10 @@ class Vault:
         REDACTOR.remember(value)
         return value
 
+    def lock(self, reason: str) -> None:
+        """Refuse every credential from now on, saying `reason`."""
+        self._fernet, self._problem = None, reason
+
     def _require(self) -> MultiFernet:
         if self._fernet is None:
             raise VaultLockedError(self._problem)
@@ -136,18 +140,25 @@ def new_key() -> str:
     return Fernet.generate_key().decode("ascii")
 
 
+# An echo of a JSON body inside another JSON document escapes it twice.
+JSON_ESCAPE_DEPTH = 2
+
+
+def _json_escaped(value: str) -> set[str]:
+    return {json.dumps(value, ensure_ascii=False)[1:-1], json.dumps(value)[1:-1]}
+
+
 def written_forms(value: str) -> set[str]:
     """The ways `value` can appear in a response that echoes it: as is,
-    escaped inside JSON (with or without ASCII escapes) and URL-encoded."""
+    escaped inside JSON (once or twice, with or without ASCII escapes) and
+    URL-encoded."""
     from urllib.parse import quote, quote_plus
 
-    forms = {
-        value,
-        json.dumps(value, ensure_ascii=False)[1:-1],
-        json.dumps(value)[1:-1],
-        quote(value, safe=""),
-        quote_plus(value),
-    }
+    forms = {value, quote(value, safe=""), quote_plus(value)}
+    layer = {value}
+    for _ in range(JSON_ESCAPE_DEPTH):
+        layer = set().union(*(_json_escaped(form) for form in layer))
+        forms |= layer
     return {form for form in forms if len(form) >= MIN_REDACTED_LENGTH}
 
 

@@ -102,7 +102,7 @@ class SampleSelector(QWidget):
         grid.setContentsMargins(0, 0, 0, 0)
         grid.addWidget(QLabel("Preview with"), 0, 0)
         grid.addWidget(self.source, 0, 1)
-        grid.addWidget(QLabel("As the event"), 0, 2)
+        grid.addWidget(QLabel("As if triggered by"), 0, 2)
         grid.addWidget(self.kind, 0, 3)
         grid.addWidget(self._case_labels[0], 1, 0)
         grid.addWidget(self.case, 1, 1)

@@ -15,14 +15,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Final
 
 from PySide6.QtCore import QEvent, Qt, QTimer, Signal
-from PySide6.QtGui import (
-    QColor,
-    QHelpEvent,
-    QKeyEvent,
-    QTextCharFormat,
-    QTextCursor,
-    QTextFormat,
-)
+from PySide6.QtGui import QHelpEvent, QKeyEvent, QTextCursor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCompleter,
@@ -53,9 +46,11 @@ from dfire_desktop.ui.sample_selector import SampleSelector
 from dfire_desktop.ui.template_highlighter import (
     TemplateHighlighter,
     characters_in,
+    mark_format,
+    offset_of,
+    token_span,
     utf16_length,
 )
-from dfire_desktop.ui.theme import ERROR_RED, WARNING_BG, WARNING_BORDER
 from dfire_desktop.ui.variables_panel import (
     PATH_COLUMN,
     VariableTable,
@@ -66,7 +61,6 @@ if TYPE_CHECKING:
     from dfire_desktop.engine.service import Engine
 
 PREVIEW_DELAY_MS: Final = 250
-ERROR_LINE_BG: Final = "#fde7e9"
 # What `{{` plus a partly typed path looks like just before the cursor.
 _TYPED_PATH: Final = re.compile(r"\{\{\s*([A-Za-z0-9_.]*)$")
 _POPUP_KEYS: Final = frozenset(
@@ -87,46 +81,6 @@ MAPPINGS_EMPTY_TEXT: Final = (
     '"medium": 0, "critical": 2}}'
 )
 OK_TEXT: Final = "Use in webhook"
-
-
-def offset_of(text: str, line: int, column: int) -> int:
-    """The index in `text` of a line and column counted from 1 in characters,
-    as the engine counts them (only "\\n" ends a line)."""
-    start = 0
-    for _ in range(line - 1):
-        newline = text.find("\n", start)
-        if newline == -1:
-            return len(text)
-        start = newline + 1
-    end = text.find("\n", start)
-    return min(start + max(column, 1) - 1, len(text) if end == -1 else end)
-
-
-def token_span(text: str, offset: int) -> tuple[int, int]:
-    """The characters to underline for a problem at `offset`: the placeholder
-    that starts there, else one character (the last one at a line's end)."""
-    end = text.find("\n", offset)
-    end = len(text) if end == -1 else end
-    if text.startswith("{{", offset):
-        close = text.find("}}", offset, end)
-        if close != -1:
-            return offset, close + 2
-    if offset < end:
-        return offset, offset + 1
-    line_start = text.rfind("\n", 0, offset) + 1
-    return max(offset - 1, line_start), offset
-
-
-def _mark_format(message: LintMessage, whole_line: bool) -> QTextCharFormat:
-    fmt = QTextCharFormat()
-    error = message.severity == "error"
-    if whole_line:
-        fmt.setBackground(QColor(ERROR_LINE_BG if error else WARNING_BG))
-        fmt.setProperty(QTextFormat.Property.FullWidthSelection, True)
-    else:
-        fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.WaveUnderline)
-        fmt.setUnderlineColor(QColor(ERROR_RED if error else WARNING_BORDER))
-    return fmt
 
 
 class PayloadTextEdit(QPlainTextEdit):
@@ -274,7 +228,7 @@ class PayloadTextEdit(QPlainTextEdit):
         if whole_line:
             at.clearSelection()
         selection.cursor = at
-        selection.format = _mark_format(message, whole_line)
+        selection.format = mark_format(message, whole_line)
         return selection
 
     def viewportEvent(self, event: QEvent) -> bool:
@@ -550,6 +504,13 @@ class TemplateEditorDialog(QDialog):
     def _on_lint_chosen(self, message: LintMessage) -> None:
         editor = self.template if message.target == "template" else self.mappings
         editor.move_to(message.line, message.column)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            # Enter belongs to the editors and the search box: it must never
+            # close the dialog through a default button.
+            return
+        super().keyPressEvent(event)
 
     def accept(self) -> None:
         self._saved = self.texts()

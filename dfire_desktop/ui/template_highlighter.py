@@ -1,4 +1,5 @@
-"""Colours for payload templates: JSON tokens, placeholders, unknown names.
+"""Colours for payload templates: JSON tokens, placeholders, unknown names,
+and the marks lint messages leave in the text.
 
 Runs on the UI thread, line by line, as the author types: it needs only the
 catalogue and the placeholder parser, never the engine's loop. A placeholder
@@ -6,8 +7,9 @@ that can never render (unknown variable or filter, a secret that is not
 stored) gets a red wavy underline at once; the slower lint from the preview
 explains it a quarter of a second later.
 
-Qt counts positions in UTF-16 units, the engine in characters: the helpers
-at the bottom convert, so an emoji before a placeholder moves nothing.
+Qt counts positions in UTF-16 units, the engine in characters from 1: the
+helpers at the bottom convert, so an emoji before a placeholder moves
+nothing.
 """
 
 from __future__ import annotations
@@ -22,11 +24,13 @@ from PySide6.QtGui import (
     QSyntaxHighlighter,
     QTextCharFormat,
     QTextDocument,
+    QTextFormat,
 )
 
 from dfire_desktop.engine import catalogue, templating
+from dfire_desktop.engine.lint import LintMessage
 from dfire_desktop.engine.templating import Placeholder
-from dfire_desktop.ui.theme import ERROR_RED
+from dfire_desktop.ui.theme import ERROR_RED, WARNING_BG, WARNING_BORDER
 
 # A JSON string may be unterminated while it is being typed: still colour it.
 _TOKEN: Final = re.compile(
@@ -135,3 +139,44 @@ def characters_in(text: str, units: int) -> int:
             break
         count += 1
     return count
+
+
+def offset_of(text: str, line: int, column: int) -> int:
+    """The index in `text` of a line and column counted from 1 in characters,
+    as the engine counts them (only "\\n" ends a line)."""
+    start = 0
+    for _ in range(line - 1):
+        newline = text.find("\n", start)
+        if newline == -1:
+            return len(text)
+        start = newline + 1
+    end = text.find("\n", start)
+    return min(start + max(column, 1) - 1, len(text) if end == -1 else end)
+
+
+def token_span(text: str, offset: int) -> tuple[int, int]:
+    """The characters to underline for a problem at `offset`: the placeholder
+    that starts there, else one character (the last one at a line's end)."""
+    end = text.find("\n", offset)
+    end = len(text) if end == -1 else end
+    if text.startswith("{{", offset):
+        close = text.find("}}", offset, end)
+        if close != -1:
+            return offset, close + 2
+    if offset < end:
+        return offset, offset + 1
+    line_start = text.rfind("\n", 0, offset) + 1
+    return max(offset - 1, line_start), offset
+
+
+def mark_format(message: LintMessage, whole_line: bool) -> QTextCharFormat:
+    """A lint mark: a tint across the whole line, or a wavy underline."""
+    fmt = QTextCharFormat()
+    error = message.severity == "error"
+    if whole_line:
+        fmt.setBackground(QColor(UNKNOWN_BACKGROUND if error else WARNING_BG))
+        fmt.setProperty(QTextFormat.Property.FullWidthSelection, True)
+    else:
+        fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.WaveUnderline)
+        fmt.setUnderlineColor(QColor(ERROR_RED if error else WARNING_BORDER))
+    return fmt

@@ -101,3 +101,59 @@ def test_unreadable_json_is_reported_with_position(run, tmp_path: Path) -> None:
 
     assert done.returncode == 1
     assert "line 1" in done.stderr
+
+
+@pytest.mark.parametrize(
+    ("entry", "reason"),
+    [
+        ({"enabled": "false"}, "must be true or false"),
+        ({"auth": {"type": "bearer", "token": 12345}}, "must be text"),
+        ({"signing_secret": 12345}, "must be text"),
+        (
+            {"auth": {"type": "basic", "username": "u", "password": ["x"]}},
+            "must be text",
+        ),
+        ({"events": "test"}, "list of event ids"),
+        ({"max_retries": 2.9}, "whole number"),
+    ],
+)
+def test_wrongly_typed_values_are_refused_in_words(  # type: ignore[no-untyped-def]
+    run, tmp_path: Path, entry: dict[str, object], reason: str
+) -> None:
+    """A value of the wrong JSON type is named, never coerced or a traceback."""
+    outgoing = {"name": "w", "url": "https://a.example.test/", "events": ["test"]}
+    source = tmp_path / "in.json"
+    source.write_text(json.dumps({"outgoing": [{**outgoing, **entry}]}))
+    done = run("webhook", "import", str(source))
+
+    assert done.returncode == 1
+    assert reason in done.stderr
+    assert "outgoing[0]" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_null_means_unset_not_the_word_none(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """`null` for an optional field leaves it empty instead of "None"."""
+    outgoing = {
+        "name": "w",
+        "url": "https://a.example.test/",
+        "events": ["test"],
+        "description": None,
+        "content_filter": None,
+    }
+    source = tmp_path / "in.json"
+    source.write_text(json.dumps({"outgoing": [outgoing]}))
+    assert run("webhook", "import", str(source)).returncode == 0
+
+    (exported,) = json.loads(run("webhook", "export").stdout)["outgoing"]
+    assert exported["content_filter"] == "" and exported["description"] == ""
+
+
+def test_non_utf8_file_is_refused_in_words(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """A configuration file in another encoding gets a sentence, not a trace."""
+    source = tmp_path / "in.json"
+    source.write_bytes(b"\xff\xfe{}")
+    done = run("webhook", "import", str(source))
+
+    assert done.returncode == 1
+    assert "not UTF-8" in done.stderr

@@ -184,3 +184,85 @@ async def test_test_button_sends_the_test_event(
 
     assert request.headers["X-Webhook-Event"] == "test"
     assert json.loads(request.body)["event_type"] == "test"
+
+
+async def test_echoed_credentials_are_scrubbed_in_every_form(engine: Engine) -> None:
+    """A receiver echoing the body JSON-escaped, and the URL's tokens, leaves
+    no secret, query token or path token in stored history (F09)."""
+    await engine.set_secret("api_tok", 'tok-"quote\\back\nline-SECRETVAL1')
+    await engine.set_secret("api_user", "user-SECRETVAL2-Zoë")
+    template = '{"t": "{{secret.api_tok}}", "u": "{{secret.api_user}}"}'
+    with Receiver([Reply(400, echo_body=True)]) as receiver:
+        url = f"{receiver.url}/T0/B0/TOPSECRET2?token=abc456q"
+        await engine.create_outgoing(spec(url, template))
+        await engine.create_case("echo")
+        (delivery,) = await finished(engine)
+
+    (attempt,) = await engine.list_attempts(delivery.id)
+    stored = json.dumps(
+        [attempt.response_body, attempt.request_body, attempt.error], ensure_ascii=False
+    )
+    assert "received" in attempt.response_body
+    for leak in ("SECRETVAL1", "SECRETVAL2", "TOPSECRET2", "abc456q"):
+        assert leak not in stored
+
+
+async def test_moved_location_hides_path_tokens(engine: Engine) -> None:
+    """A redirect's Location keeps host and plain path words, not tokens."""
+    moved = "https://other.example.test/moved/TOPSECRETPATH/in?token=x"
+    with Receiver([Reply(301, {"Location": moved})]) as receiver:
+        await engine.create_outgoing(spec(receiver.url, ""))
+        await engine.create_case("moved")
+        (delivery,) = await finished(engine)
+
+    (attempt,) = await engine.list_attempts(delivery.id)
+    assert "TOPSECRETPATH" not in delivery.last_error + json.dumps(
+        attempt.response_headers
+    )
+    assert "https://other.example.test/moved/" in delivery.last_error
+
+
+@pytest.mark.parametrize(
+    ("changes", "reason"),
+    [
+        ({"url": "http://uu:pw@127.0.0.1:9/in"}, "Basic auth"),
+        (
+            {"auth": AuthSpec(type=AuthType.HEADERS, headers={"X-A": "a\r\nX-B: y"})},
+            "printable ASCII",
+        ),
+        ({"auth": AuthSpec(type=AuthType.BEARER, token="tökén-ü")}, "printable ASCII"),
+    ],
+)
+async def test_unsendable_settings_are_refused_when_saved(
+    engine: Engine, changes: dict[str, object], reason: str
+) -> None:
+    """Settings no HTTP request could carry are refused at save, in words,
+    instead of failing every delivery later."""
+    from dfire_desktop.engine.errors import InvalidInputError
+
+    with pytest.raises(InvalidInputError, match=reason):
+        url = str(changes.pop("url", "http://127.0.0.1:9/in"))
+        await engine.create_outgoing(spec(url, "", **changes))
+
+
+async def test_stopping_mid_send_returns_the_delivery_to_the_queue(
+    app_config: object, vault_key: str
+) -> None:
+    """A delivery cut off by a shutdown is pending again at once, not stuck
+    until its lease runs out."""
+    from dfire_desktop.engine.vault import Vault
+
+    engine = Engine(app_config, vault=Vault(vault_key))  # type: ignore[arg-type]
+    await engine.start()
+    with Receiver([Reply(200, delay_seconds=2)]) as receiver:
+        await engine.create_outgoing(spec(receiver.url, ""))
+        await engine.create_case("slow")
+        await asyncio.to_thread(receiver.wait_for, 1)
+        await engine.stop()
+
+    await engine.open()
+    try:
+        (delivery,) = await engine.list_deliveries()
+        assert delivery.status is DeliveryStatus.PENDING
+    finally:
+        await engine.stop()

@@ -208,3 +208,15 @@ async def test_attributes_are_normalised_and_filtered(engine: Engine) -> None:
     (case,) = await engine.list_cases()
     assert case.attributes == {"hr_ref": "7", "source_ip": "1"}
     assert case.case_type == "HR"
+
+
+async def test_lone_surrogate_gets_400(engine: Engine, issued: IssuedToken) -> None:
+    """An escaped lone surrogate is refused in words, never a 500, while an
+    escaped surrogate pair (an emoji) is fine."""
+    lone = await post(issued, b'{"title": "x\\ud800y"}')
+    pair = await post(issued, b'{"title": "fire \\ud83d\\udd25"}')
+
+    assert lone.status_code == 400
+    assert "surrogate" in error_of(lone)["error"]
+    assert pair.status_code == 201
+    assert [c.title for c in await engine.list_cases()] == ["fire 🔥"]

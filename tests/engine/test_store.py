@@ -162,3 +162,37 @@ async def test_wal_mode_is_on(engine: Engine, app_config: AppConfig) -> None:
     connection.close()
 
     assert mode == "wal"
+
+
+async def test_a_different_key_locks_instead_of_splitting_the_store(
+    app_config: AppConfig,
+) -> None:
+    """Opening a store with another key locks credentials with a reason; the
+    old key first-or-after-new (rotation) reads everything."""
+    from cryptography.fernet import Fernet
+
+    old, new = Fernet.generate_key().decode(), Fernet.generate_key().decode()
+    async with opened(app_config, vault=Vault(old)) as engine:
+        await engine.set_secret("tok", "value-1")
+
+    async with opened(app_config, vault=Vault(new)) as engine:
+        assert not engine.vault_unlocked
+        assert "not the key" in engine.vault_problem
+        with pytest.raises(VaultLockedError):
+            await engine.set_secret("tok2", "value-2")
+
+    async with opened(app_config, vault=Vault(f"{new},{old}")) as engine:
+        assert engine.vault_unlocked
+        await engine.set_secret("tok2", "value-2")
+    async with opened(app_config, vault=Vault(new)) as engine:
+        assert engine.vault_unlocked
+
+
+async def test_store_files_are_owner_only(
+    engine: Engine, app_config: AppConfig
+) -> None:
+    """The data directory and database are readable by their owner alone."""
+    database = app_config.data_dir / "dfire.db"
+
+    assert app_config.data_dir.stat().st_mode & 0o077 == 0
+    assert database.stat().st_mode & 0o077 == 0

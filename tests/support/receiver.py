@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import json
 import threading
 import time
 
@@ -29,6 +30,8 @@ class Reply:
     headers: dict[str, str] = dataclasses.field(default_factory=dict)
     body: str = '{"ok": true}'
     echo_headers: bool = False
+    echo_body: bool = False
+    delay_seconds: float = 0.0
 
 
 class Receiver:
@@ -79,6 +82,9 @@ class Receiver:
         text = reply.body
         if reply.echo_headers:
             text = "\n".join(f"{k}: {v}" for k, v in request.headers.items())
+        if reply.echo_body:
+            text = json.dumps({"received": body.decode(), "path": request.path_qs})
+        await asyncio.sleep(reply.delay_seconds)
         return web.Response(status=reply.status, headers=reply.headers, text=text)
 
     def wait_for(self, count: int, timeout: float = 20.0) -> list[Received]:

@@ -5,18 +5,20 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import functools
 import json
 from collections.abc import Callable
 from typing import Any
 
 import pytest
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QTextCharFormat
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtGui import QHelpEvent, QTextCharFormat, QTextCursor
+from PySide6.QtWidgets import QApplication, QMessageBox, QToolTip
 from pytestqt.qtbot import QtBot
 
 from dfire_desktop.engine.api import AuthSpec, AuthType
 from dfire_desktop.engine.events import EventKind
+from dfire_desktop.engine.service import Engine
 from dfire_desktop.engine.signing import sign
 from dfire_desktop.engine.templating import SECRET_MASK
 from dfire_desktop.ui.bridge import EngineAction, EngineBridge, EngineCall
@@ -24,6 +26,7 @@ from dfire_desktop.ui.lint_list import LintList
 from dfire_desktop.ui.sample_selector import REAL_CASE
 from dfire_desktop.ui.template_editor import TemplateEditorDialog
 from dfire_desktop.ui.template_highlighter import utf16_length
+from dfire_desktop.ui.theme import ERROR_RED, WARNING_BORDER
 from dfire_desktop.ui.variables_panel import VariableTable
 from tests.ui.conftest import ENGINE_TIMEOUT_MS, OFFSCREEN_NOISE, all_widget_text
 
@@ -89,7 +92,11 @@ def _open(
 
 def _store_secrets(run: Run) -> None:
     for name, value in SECRETS.items():
-        run(lambda engine, n=name, v=value: engine.set_secret(n, v))
+        run(functools.partial(_set_secret, name=name, value=value))
+
+
+async def _set_secret(engine: Engine, name: str, value: str) -> None:
+    await engine.set_secret(name, value)
 
 
 def _has_text(expected: str) -> Callable[[Any], bool]:
@@ -140,17 +147,16 @@ def test_a_burst_of_typing_sends_one_request(
     assert len(sent) == 1
 
 
-def test_an_older_preview_finishing_last_is_dropped(
-    qtbot: QtBot, bridge: EngineBridge, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """A slow preview answering after a newer one never replaces it on screen."""
-    dialog = _open(qtbot, bridge, '{"v": "first"}')
+def _hold_engine_calls(
+    bridge: EngineBridge, monkeypatch: pytest.MonkeyPatch
+) -> tuple[concurrent.futures.Future[None], list[EngineCall]]:
+    """From now on, engine calls wait on the engine loop until the gate opens."""
     gate: concurrent.futures.Future[None] = concurrent.futures.Future()
     held: list[EngineCall] = []
     real_submit = bridge.submit
 
     def holding(action: EngineAction[Any]) -> EngineCall:
-        async def after_gate(engine: Any) -> Any:
+        async def after_gate(engine: Engine) -> Any:
             await asyncio.wrap_future(gate)
             return await action(engine)
 
@@ -158,8 +164,19 @@ def test_an_older_preview_finishing_last_is_dropped(
         return held[-1]
 
     monkeypatch.setattr(bridge, "submit", holding)
+    return gate, held
+
+
+def test_an_older_preview_finishing_last_is_dropped(
+    qtbot: QtBot, bridge: EngineBridge, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A slow preview answering after a newer one never replaces it on screen."""
+    dialog = _open(qtbot, bridge, '{"v": "first"}')
+    real_submit = bridge.submit
+    gate, held = _hold_engine_calls(bridge, monkeypatch)
     dialog.template.setPlainText('{"v": "older"}')
     qtbot.waitUntil(lambda: bool(held), timeout=ENGINE_TIMEOUT_MS)
+
     monkeypatch.setattr(bridge, "submit", real_submit)
     with qtbot.waitSignal(
         dialog.preview_updated,
@@ -167,15 +184,33 @@ def test_an_older_preview_finishing_last_is_dropped(
         check_params_cb=_has_text("newer"),
     ):
         dialog.template.setPlainText('{"v": "newer"}')
-
     with qtbot.waitSignal(held[0].succeeded, timeout=ENGINE_TIMEOUT_MS):
         gate.set_result(None)
 
     assert json.loads(dialog.preview.body.toPlainText()) == {"v": "newer"}
 
 
+def test_closing_while_a_preview_renders_is_harmless(
+    qtbot: QtBot, bridge: EngineBridge, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Answers that arrive after the editor was closed and deleted are ignored."""
+    gate, held = _hold_engine_calls(bridge, monkeypatch)
+    dialog = TemplateEditorDialog(bridge, '{"a": 1}', "", TIMELINE)
+    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    dialog.show()
+    dialog.samples.source.setCurrentIndex(dialog.samples.source.findData(REAL_CASE))
+    assert len(held) == 3  # secrets, first preview, cases
+
+    with qtbot.waitSignal(dialog.destroyed):
+        dialog.close()
+    with qtbot.waitSignals(
+        [call.succeeded for call in held], timeout=ENGINE_TIMEOUT_MS
+    ):
+        gate.set_result(None)
+
+
 def test_a_typo_in_a_variable_is_marked_and_listed(
-    qtbot: QtBot, bridge: EngineBridge, screenshot: Callable[..., Any]
+    qtbot: QtBot, bridge: EngineBridge
 ) -> None:
     """An unknown variable is underlined in the text, listed with a suggestion,
     and the preview says nothing would be sent."""
@@ -191,7 +226,6 @@ def test_a_typo_in_a_variable_is_marked_and_listed(
     assert _marked_text(dialog) == ["{{case.titel}}"]
     assert dialog.preview.error.isVisible()
     assert "unknown variable" in dialog.preview.error.text()
-    screenshot(dialog, "template-editor-lint-errors")
 
 
 def _wavy_ranges(dialog: TemplateEditorDialog, block: int) -> list[tuple[int, int]]:
@@ -207,6 +241,50 @@ def _wavy_ranges(dialog: TemplateEditorDialog, block: int) -> list[tuple[int, in
 def _marked_text(dialog: TemplateEditorDialog) -> list[str]:
     selections = dialog.template.extraSelections()
     return [s.cursor.selectedText() for s in selections if s.cursor.hasSelection()]
+
+
+@popup_noise
+def test_errors_and_warnings_are_marked_apart(
+    qtbot: QtBot, bridge: EngineBridge, screenshot: Callable[..., Any]
+) -> None:
+    """An error is underlined red, a warning (a variable these events never
+    fill, a |mapped with no mapping) amber; hovering a marked line says why."""
+    template = (
+        '{\n  "title": "{{case.titel}}",\n  "item": {{item.name}},\n'
+        '  "priority": {{case.severity|mapped}}\n}'
+    )
+    dialog = _open(qtbot, bridge, template, '{"event_type": {"MANUAL": "Manual"}}')
+
+    found = [(m.severity, m.line) for m in dialog.lints.rows()]
+    assert found == [("error", 2), ("warning", 3), ("warning", 4)]
+    assert _underline_colours(dialog) == {
+        "{{case.titel}}": ERROR_RED,
+        "{{item.name}}": WARNING_BORDER,
+        "{{case.severity|mapped}}": WARNING_BORDER,
+    }
+    assert "not provided by any of the selected events" in _tooltip_on_line(
+        qtbot, dialog, 3
+    )
+    screenshot(dialog, "template-editor-lint-errors")
+
+
+def _underline_colours(dialog: TemplateEditorDialog) -> dict[str, str]:
+    return {
+        s.cursor.selectedText(): s.format.underlineColor().name()
+        for s in dialog.template.extraSelections()
+        if s.cursor.hasSelection()
+    }
+
+
+def _tooltip_on_line(qtbot: QtBot, dialog: TemplateEditorDialog, line: int) -> str:
+    editor = dialog.template
+    block = editor.document().findBlockByNumber(line - 1)
+    spot = editor.cursorRect(QTextCursor(block)).center()
+    global_spot = editor.viewport().mapToGlobal(spot)
+    event = QHelpEvent(QEvent.Type.ToolTip, spot, global_spot)
+    QApplication.sendEvent(editor.viewport(), event)
+    qtbot.waitUntil(QToolTip.isVisible)
+    return QToolTip.text()
 
 
 def test_a_secret_that_is_not_stored_is_marked(
@@ -236,6 +314,7 @@ def test_completion_after_braces_inserts_a_variable(
     completer = dialog.template.completer
     assert completer is not None
     popup = completer.popup()
+    assert popup is not None
 
     qtbot.keyClicks(dialog.template, "{{case.ti")
     qtbot.waitUntil(popup.isVisible)
@@ -255,8 +334,11 @@ def test_completion_offers_only_what_the_events_provide(
     completer = dialog.template.completer
     assert completer is not None
 
+    popup = completer.popup()
+    assert popup is not None
+
     qtbot.keyClicks(dialog.template, "{{")
-    qtbot.waitUntil(completer.popup().isVisible)
+    qtbot.waitUntil(popup.isVisible)
 
     model = completer.completionModel()
     offered = [model.index(row, 0).data() for row in range(model.rowCount())]
@@ -383,6 +465,40 @@ def test_variables_panel_searches_and_inserts(
     assert dialog.template.exact_text() == '{"s": "{{case.severity}}"}'
 
 
+def test_enter_in_the_search_box_keeps_the_editor_open(
+    qtbot: QtBot, bridge: EngineBridge
+) -> None:
+    """Enter while searching the variables does not press a dialog button."""
+    dialog = _open(qtbot, bridge, '{"a": 1}')
+    saved: list[object] = []
+    dialog.template_saved.connect(lambda *texts: saved.append(texts))
+
+    qtbot.keyClicks(dialog.variables_view.search, "title")
+    qtbot.keyClick(dialog.variables_view.search, Qt.Key.Key_Return)
+
+    assert dialog.isVisible() and not saved
+
+
+def test_another_event_kind_renders_its_sample_data(
+    qtbot: QtBot, bridge: EngineBridge
+) -> None:
+    """Choosing Evidence Added as the sample fills item.* and the event header."""
+    dialog = _open(qtbot, bridge, '{"item": "{{item.name}}"}')
+    kind = dialog.samples.kind
+
+    with qtbot.waitSignal(
+        dialog.preview_updated,
+        timeout=ENGINE_TIMEOUT_MS,
+        check_params_cb=lambda p: p.text != '{"item": ""}',
+    ) as shown:
+        kind.setCurrentIndex(kind.findData(EventKind.EVIDENCE_ADDED))
+
+    preview = shown.args[0]
+    assert json.loads(preview.text)["item"]
+    assert ("X-Webhook-Event", "evidence_added") in preview.headers
+    assert kind.count() == len(EventKind) == 17
+
+
 def test_ok_returns_the_texts_exactly(qtbot: QtBot, bridge: EngineBridge) -> None:
     """OK hands back template and mappings as typed, no-break spaces included."""
     dialog = _open(qtbot, bridge, '{"a": "x\u00a0y"}', '{"severity": {}}')
@@ -400,7 +516,7 @@ def test_closing_with_changes_asks_first(qtbot: QtBot, bridge: EngineBridge) -> 
     dialog = _open(qtbot, bridge, '{"a": 1}')
     dialog.template.setPlainText('{"a": 2}')
     saved: list[object] = []
-    dialog.template_saved.connect(saved.append)
+    dialog.template_saved.connect(lambda *texts: saved.append(texts))
 
     prompt = _close_and_wait_for_prompt(qtbot, dialog)
     prompt.button(QMessageBox.StandardButton.Cancel).click()
