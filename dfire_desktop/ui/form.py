@@ -89,6 +89,12 @@ def _style_error(label: QLabel) -> None:
     label.setWordWrap(True)
 
 
+def exact_text(editor: QPlainTextEdit) -> str:
+    """The text as typed: toPlainText() turns no-break spaces into plain
+    ones, and a payload must keep every character."""
+    return editor.document().toRawText().replace("\u2029", "\n")
+
+
 def monospace(editor: QPlainTextEdit) -> QPlainTextEdit:
     editor.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
     return editor

@@ -23,13 +23,20 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from dfire_desktop.engine.api import OutgoingWebhook, OutgoingWebhookSpec
+from dfire_desktop.engine.api import AuthSpec, OutgoingWebhook, OutgoingWebhookSpec
 from dfire_desktop.engine.errors import InvalidInputError
 from dfire_desktop.ui.auth_editor import AuthEditor
 from dfire_desktop.ui.bridge import EngineBridge
 from dfire_desktop.ui.event_picker import EventPicker
-from dfire_desktop.ui.form import FormErrors, hint, monospace, password_field
-from dfire_desktop.ui.prompts import ask_discard
+from dfire_desktop.ui.form import (
+    FormErrors,
+    exact_text,
+    hint,
+    monospace,
+    password_field,
+)
+from dfire_desktop.ui.prompts import ask_discard, open_window
+from dfire_desktop.ui.template_editor import TemplateEditorDialog
 
 # The engine's limits (engine/webhooks.py); the spin boxes stop at them so a
 # wrong number cannot even be typed.
@@ -172,8 +179,10 @@ class OutgoingWebhookDialog(QDialog):
         self.mappings.setPlaceholderText(MAPPINGS_EXAMPLE)
         self.mappings.setFixedHeight(72)
         self.preview_button = QPushButton("Preview Payload")
-        self.preview_button.setEnabled(False)
-        self.preview_button.setToolTip("Coming soon: the payload editor with preview")
+        self.preview_button.setToolTip(
+            "Open the template editor: live preview with sample data or a real "
+            "case, variables, and problems found"
+        )
         column = QVBoxLayout(group)
         column.addWidget(QLabel("Payload template (JSON with {{category.variable}})"))
         column.addWidget(self.template)
@@ -233,6 +242,7 @@ class OutgoingWebhookDialog(QDialog):
 
     def _connect(self) -> None:
         self.save_button.clicked.connect(self._on_save_clicked)
+        self.preview_button.clicked.connect(self._on_preview_clicked)
         self.buttons.rejected.connect(self.reject)
 
     def _state(self) -> tuple[Any, ...]:
@@ -241,7 +251,7 @@ class OutgoingWebhookDialog(QDialog):
         editors = (self.description, self.template, self.mappings)
         return (
             tuple(field.text() for field in texts),
-            tuple(editor.toPlainText() for editor in editors),
+            tuple(exact_text(editor) for editor in editors),
             self.events.selected(),
             self.auth.state(),
             self.max_retries.value(),
@@ -258,7 +268,7 @@ class OutgoingWebhookDialog(QDialog):
         self.errors.clear()
         try:
             auth = self.auth.spec()
-            mappings = _parse_mappings(self.mappings.toPlainText())
+            mappings = _parse_mappings(exact_text(self.mappings))
         except InvalidInputError as error:
             self.errors.show_error(error)
             return None
@@ -270,13 +280,37 @@ class OutgoingWebhookDialog(QDialog):
             description=self.description.toPlainText().strip(),
             content_filter=self.content_filter.text(),
             auth=auth,
-            payload_template=self.template.toPlainText(),
+            payload_template=exact_text(self.template),
             value_mappings=mappings,
             max_retries=self.max_retries.value(),
             timeout_seconds=float(self.timeout.value()),
             signing_secret=self._signing_secret(),
             enabled=self.enabled.isChecked(),
         )
+
+    def _on_preview_clicked(self) -> None:
+        try:
+            auth = self.auth.spec()
+        except InvalidInputError:
+            # Half-typed header rows: masking the preview needs the type only.
+            auth = AuthSpec(self.auth.current_type())
+        editor = TemplateEditorDialog(
+            self._bridge,
+            exact_text(self.template),
+            exact_text(self.mappings),
+            self.events.selected(),
+            webhook_id=self._webhook.id if self._webhook else None,
+            webhook_name=self.name.text().strip(),
+            auth=auth,
+            signing_secret=self._signing_secret(),
+            parent=self,
+        )
+        editor.template_saved.connect(self._on_template_edited)
+        open_window(editor)
+
+    def _on_template_edited(self, template: str, mappings: str) -> None:
+        self.template.setPlainText(template)
+        self.mappings.setPlainText(mappings)
 
     def _signing_secret(self) -> str | None:
         if self.signing_secret.text():

@@ -39,7 +39,7 @@ from dfire_desktop.engine.lint import LintMessage
 from dfire_desktop.engine.preview import Preview, PreviewRequest
 from dfire_desktop.ui.bridge import EngineBridge
 from dfire_desktop.ui.errors import describe
-from dfire_desktop.ui.form import hint, monospace
+from dfire_desktop.ui.form import exact_text, hint, monospace
 from dfire_desktop.ui.lint_list import LintList
 from dfire_desktop.ui.preview_pane import PreviewPane
 from dfire_desktop.ui.sample_selector import SampleSelector
@@ -108,9 +108,7 @@ class PayloadTextEdit(QPlainTextEdit):
         return completer
 
     def exact_text(self) -> str:
-        """The text as typed. toPlainText() would turn no-break spaces into
-        plain ones, and the body must keep every character."""
-        return self.document().toRawText().replace("\u2029", "\n")
+        return exact_text(self)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         completer = self.completer

@@ -18,9 +18,13 @@ from dfire_desktop.ui.bridge import EngineAction, EngineBridge
 # Before pytest-qt makes the QApplication: the tests never need a display.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-# The offscreen platform plugin says this whenever a main window is shown; it
-# is about the headless plugin, never about our widgets.
-OFFSCREEN_NOISE = r"This plugin does not support propagateSizeHints\(\)"
+# The offscreen platform plugin says these when a main window is shown or a
+# popup raises itself and grabs the keyboard; they are about the headless
+# plugin, never about our widgets.
+OFFSCREEN_NOISE = (
+    r"This plugin does not support "
+    r"(propagateSizeHints\(\)|raise\(\)|grabbing the keyboard)"
+)
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
 ENGINE_TIMEOUT_MS = 20_000

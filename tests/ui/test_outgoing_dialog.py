@@ -184,3 +184,29 @@ def test_editing_keeps_stored_credentials_left_blank(
     assert hook.name == "Jira (renamed)" and hook.auth_type is auth.type
     assert hook.has_signing_secret
     assert hook.has_auth_secret or hook.auth_header_names == ("X-API-Key",)
+
+
+def test_preview_payload_opens_the_editor_and_brings_edits_back(
+    qtbot: QtBot, window: Any
+) -> None:
+    """Preview Payload opens the template editor on the dialog's texts, and
+    what the author keeps there comes back into the webhook form."""
+    from dfire_desktop.ui.template_editor import TemplateEditorDialog
+
+    dialog = _open_add_dialog(qtbot, window)
+    dialog.events.box(EventKind.INCIDENT_CREATED).setChecked(True)
+    dialog.template.setPlainText(TEMPLATE)
+    dialog.mappings.setPlainText(MAPPINGS)
+    qtbot.mouseClick(dialog.preview_button, Qt.MouseButton.LeftButton)
+    editor = visible_window(qtbot, TemplateEditorDialog)
+    assert isinstance(editor, TemplateEditorDialog)
+    assert editor.template.exact_text() == TEMPLATE
+
+    edited = '{"title": "{{case.case_number}}\u00a0{{case.title}}"}'
+    editor.template.setPlainText(edited)
+    editor.ok_button.click()
+
+    qtbot.waitUntil(lambda: dialog.collect_spec() is not None)
+    spec = dialog.collect_spec()
+    assert spec is not None and spec.payload_template == edited
+    assert spec.value_mappings == {"severity": {"critical": 2, "medium": 0}}

@@ -28,16 +28,7 @@ from dfire_desktop.ui.template_editor import TemplateEditorDialog
 from dfire_desktop.ui.template_highlighter import utf16_length
 from dfire_desktop.ui.theme import ERROR_RED, WARNING_BORDER
 from dfire_desktop.ui.variables_panel import VariableTable
-from tests.ui.conftest import ENGINE_TIMEOUT_MS, OFFSCREEN_NOISE, all_widget_text
-
-# The completion popup raises itself and grabs the keyboard when shown; the
-# headless platform plugin says it cannot. That is about the plugin, not
-# the editor. On the test itself, this mark replaces conftest's, so it
-# repeats conftest's pattern.
-popup_noise = pytest.mark.qt_log_ignore(
-    OFFSCREEN_NOISE,
-    r"This plugin does not support (raise\(\)|grabbing the keyboard)",
-)
+from tests.ui.conftest import ENGINE_TIMEOUT_MS, all_widget_text
 
 # The specification's Pushover example, template and mappings as written.
 PUSHOVER = """{
@@ -103,7 +94,6 @@ def _has_text(expected: str) -> Callable[[Any], bool]:
     return lambda preview: preview.text is not None and expected in preview.text
 
 
-@popup_noise
 def test_typing_updates_the_preview(qtbot: QtBot, bridge: EngineBridge) -> None:
     """A variable typed into the template shows up rendered in the body."""
     dialog = _open(qtbot, bridge, '{"title": ""}')
@@ -243,7 +233,6 @@ def _marked_text(dialog: TemplateEditorDialog) -> list[str]:
     return [s.cursor.selectedText() for s in selections if s.cursor.hasSelection()]
 
 
-@popup_noise
 def test_errors_and_warnings_are_marked_apart(
     qtbot: QtBot, bridge: EngineBridge, screenshot: Callable[..., Any]
 ) -> None:
@@ -304,7 +293,6 @@ def _secrets_listed(dialog: TemplateEditorDialog) -> bool:
     return "secret.pushover_api_token" in paths
 
 
-@popup_noise
 def test_completion_after_braces_inserts_a_variable(
     qtbot: QtBot, bridge: EngineBridge
 ) -> None:
@@ -325,7 +313,6 @@ def test_completion_after_braces_inserts_a_variable(
     assert not popup.isVisible()
 
 
-@popup_noise
 def test_completion_offers_only_what_the_events_provide(
     qtbot: QtBot, bridge: EngineBridge
 ) -> None:
