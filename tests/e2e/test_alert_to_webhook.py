@@ -213,6 +213,7 @@ def _exercise(cli: Cli, receiver: Receiver, url: str, token: str) -> None:
     assert again.json()["case"] == case
     _assert_client_errors(url, token)
     assert len(json.loads(cli.run("deliveries", "--json"))) == 1
+    assert len(receiver.requests) == 1
 
 
 def _assert_delivered(
