@@ -89,14 +89,23 @@ async def list_webhooks(config: AppConfig, args: argparse.Namespace) -> int:
 
 
 async def set_secret(config: AppConfig, args: argparse.Namespace) -> int:
-    value = sys.stdin.read()
-    # One trailing newline is the shell's, not the secret's.
-    value = value[:-1] if value.endswith("\n") else value
-    value = value[:-1] if value.endswith("\r") else value
+    value = _read_secret_value(args.name)
     async with opened(config) as engine:
         saved = await engine.set_secret(args.name, value, args.description)
     print(f"secret {saved.name} saved")
     return EXIT_OK
+
+
+def _read_secret_value(name: str) -> str:
+    """From a pipe as given; at a terminal, asked for without echo."""
+    if sys.stdin.isatty():
+        import getpass
+
+        return getpass.getpass(f"Value of secret {name} (not shown): ")
+    value = sys.stdin.read()
+    # One trailing newline is the shell's, not the secret's.
+    value = value[:-1] if value.endswith("\n") else value
+    return value[:-1] if value.endswith("\r") else value
 
 
 async def list_secrets(config: AppConfig, args: argparse.Namespace) -> int:

@@ -79,7 +79,8 @@ def _host_of(url: str) -> str:
     except httpx.InvalidURL:
         return "[unreadable URL]"
     port = f":{parsed.port}" if parsed.port else ""
-    return f"{parsed.host}{port}"
+    host = f"[{parsed.host}]" if ":" in parsed.host else parsed.host
+    return f"{host}{port}"
 
 
 def _failure_reason(

@@ -7,6 +7,7 @@ can produce a 500 (field faults F06, F11, F12, F13).
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import enum
 import json
@@ -25,6 +26,10 @@ INCOMING_PATH = "/api/webhooks/incoming/{webhook_id}/"
 DEFAULT_MAX_BODY_BYTES = 2 * 1024 * 1024
 UTF8_BOM = b"\xef\xbb\xbf"
 READ_CHUNK = 64 * 1024
+# A client trickling its body holds a connection; give up on it after this.
+BODY_READ_SECONDS = 30
+# How long requests in flight may finish when the engine stops.
+SHUTDOWN_SECONDS = 2.0
 
 
 class ListenerState(enum.Enum):
@@ -68,7 +73,11 @@ def error_response(status: int, reason: str, field: str | None = None) -> web.Re
     payload: dict[str, Any] = {"status": "error", "error": reason}
     if field:
         payload["field"] = field
-    return web.json_response(payload, status=status)
+    response = web.json_response(payload, status=status)
+    # Close rather than read on: the rest of a refused body, however large,
+    # is not worth receiving.
+    response.force_close()
+    return response
 
 
 def presented_token(request: web.Request) -> bytes:
@@ -87,16 +96,23 @@ def check_content_type(request: web.Request) -> None:
         raise RequestRefused(415, "Content-Type must be application/json")
 
 
-async def read_body(request: web.Request, cap: int) -> bytes:
+async def read_body(
+    request: web.Request, cap: int, seconds: float = BODY_READ_SECONDS
+) -> bytes:
     """The body, refused with 413 once it passes `cap`, however it is sent."""
     if request.content_length is not None and request.content_length > cap:
         raise RequestRefused(413, f"body is larger than {cap} bytes")
     body = bytearray()
     try:
-        async for chunk in request.content.iter_chunked(READ_CHUNK):
-            body.extend(chunk)
-            if len(body) > cap:
-                raise RequestRefused(413, f"body is larger than {cap} bytes")
+        async with asyncio.timeout(seconds):
+            async for chunk in request.content.iter_chunked(READ_CHUNK):
+                body.extend(chunk)
+                if len(body) > cap:
+                    raise RequestRefused(413, f"body is larger than {cap} bytes")
+    except TimeoutError:
+        raise RequestRefused(
+            408, f"the body did not arrive within {seconds:g} s"
+        ) from None
     except (ConnectionError, aiohttp.ClientPayloadError) as exc:
         # The client went away mid-body: nothing to answer, nothing to make.
         log.info("incoming body ended early reason=%s", type(exc).__name__)
@@ -152,9 +168,15 @@ async def json_errors(request: web.Request, handler: Handler) -> web.StreamRespo
 
 
 class Listener:
-    def __init__(self, sink: AlertSink, max_body_bytes: int = DEFAULT_MAX_BODY_BYTES):
+    def __init__(
+        self,
+        sink: AlertSink,
+        max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
+        body_seconds: float = BODY_READ_SECONDS,
+    ) -> None:
         self._sink = sink
         self._cap = max_body_bytes
+        self._body_seconds = body_seconds
         self._runner: web.AppRunner | None = None
         self.state = ListenerState.STOPPED
         self.port = 0
@@ -168,7 +190,9 @@ class Listener:
     async def start(self, host: str, port: int) -> None:
         if self.state is ListenerState.RUNNING:
             raise EngineStateError("listener is already running")
-        runner = web.AppRunner(self.app(), access_log=None)
+        runner = web.AppRunner(
+            self.app(), access_log=None, shutdown_timeout=SHUTDOWN_SECONDS
+        )
         await runner.setup()
         site = web.TCPSite(runner, host, port)
         try:
@@ -199,7 +223,8 @@ class Listener:
             raise RequestRefused(403, "this incoming webhook is disabled")
 
         check_content_type(request)
-        body = parse_object(await read_body(request, self._cap))
+        raw = await read_body(request, self._cap, self._body_seconds)
+        body = parse_object(raw)
         try:
             answer = await self._sink.open_case(webhook_id, body)
         except InvalidInputError as exc:

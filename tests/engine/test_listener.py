@@ -220,3 +220,28 @@ async def test_lone_surrogate_gets_400(engine: Engine, issued: IssuedToken) -> N
     assert "surrogate" in error_of(lone)["error"]
     assert pair.status_code == 201
     assert [c.title for c in await engine.list_cases()] == ["fire 🔥"]
+
+
+async def test_trickled_body_times_out_with_408(engine: Engine) -> None:
+    """A client that stops sending mid-body gets 408 once the body deadline
+    passes, and the listener goes on serving."""
+    from dfire_desktop.engine.listener import Listener
+
+    issued = await engine.create_incoming(IncomingWebhookSpec(name="slow"))
+    listener = Listener(engine, body_seconds=0.5)
+    await listener.start("127.0.0.1", 0)
+    try:
+        reader, writer = await asyncio.open_connection("127.0.0.1", listener.port)
+        path = f"/api/webhooks/incoming/{issued.webhook.id}/"
+        writer.write(
+            f"POST {path} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+            f"Authorization: Bearer {issued.token}\r\nContent-Length: 100\r\n\r\n"
+            '{"title": '.encode()
+        )
+        await writer.drain()
+        status_line = await asyncio.wait_for(reader.readline(), 10)
+        writer.close()
+    finally:
+        await listener.stop()
+
+    assert b" 408 " in status_line
