@@ -48,11 +48,15 @@ def create_engine(url: str) -> AsyncEngine:
 
 
 def restrict_sqlite_file(engine: AsyncEngine) -> None:
-    """Make the SQLite file readable by its owner only; SQLite gives its
-    -wal and -shm files the same permissions."""
+    """Make the SQLite file and its -wal and -shm companions readable by
+    their owner only: they hold raw alerts and encrypted credentials."""
     path = engine.url.database
-    if engine.dialect.name == "sqlite" and path and Path(path).exists():
-        Path(path).chmod(0o600)
+    if engine.dialect.name != "sqlite" or not path or path == ":memory:":
+        return
+    for suffix in ("", "-wal", "-shm"):
+        companion = Path(path + suffix)
+        if companion.exists():
+            companion.chmod(0o600)
 
 
 def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:

@@ -195,4 +195,6 @@ async def test_store_files_are_owner_only(
     database = app_config.data_dir / "dfire.db"
 
     assert app_config.data_dir.stat().st_mode & 0o077 == 0
-    assert database.stat().st_mode & 0o077 == 0
+    for path in app_config.data_dir.glob("dfire.db*"):
+        assert path.stat().st_mode & 0o077 == 0, path.name
+    assert database.exists()
