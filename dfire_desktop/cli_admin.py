@@ -31,9 +31,11 @@ def _read_config_file(args: argparse.Namespace) -> Any:
         return json.loads(text)
     except json.JSONDecodeError as exc:
         raise InvalidInputError(
-            f"{args.file} is not valid JSON: {exc.msg} at line {exc.lineno}, "
-            f"column {exc.colno}"
+            f"{args.file} is not valid JSON: {exc.msg.removesuffix(' at')} at line "
+            f"{exc.lineno}, column {exc.colno}"
         ) from exc
+    except ValueError as exc:  # an integer of more than 4300 digits
+        raise InvalidInputError(f"{args.file} holds an unusable number: {exc}") from exc
 
 
 async def import_webhooks(config: AppConfig, args: argparse.Namespace) -> int:
@@ -102,7 +104,10 @@ def _read_secret_value(name: str) -> str:
         import getpass
 
         return getpass.getpass(f"Value of secret {name} (not shown): ")
-    value = sys.stdin.read()
+    try:
+        value = sys.stdin.read()
+    except UnicodeDecodeError:
+        raise InvalidInputError("the secret value is not UTF-8 text", "value") from None
     # One trailing newline is the shell's, not the secret's.
     value = value[:-1] if value.endswith("\n") else value
     return value[:-1] if value.endswith("\r") else value

@@ -108,6 +108,21 @@ def _events(item: dict[str, Any], where: str) -> tuple[EventKind, ...]:
         raise InvalidInputError(f"{where}.events: {exc}", "events") from None
 
 
+def _mappings(item: dict[str, Any]) -> Any:
+    """The mappings as given; null means none. Their shape is checked with
+    the rest of the webhook."""
+    value = item.get("value_mappings")
+    return {} if value is None else value
+
+
+_AUTH_KEYS: dict[api.AuthType, set[str]] = {
+    api.AuthType.NONE: {"type"},
+    api.AuthType.BASIC: {"type", "username", "password"},
+    api.AuthType.BEARER: {"type", "token"},
+    api.AuthType.HEADERS: {"type", "headers"},
+}
+
+
 def parse_auth(value: Any, where: str) -> api.AuthSpec:
     where = f"{where}.auth"
     auth = _object(value if value is not None else {"type": "none"}, where)
@@ -117,10 +132,13 @@ def parse_auth(value: Any, where: str) -> api.AuthSpec:
         raise InvalidInputError(
             f"{where}.type must be none, basic, bearer or headers", "auth"
         ) from None
+    _check_keys(auth, _AUTH_KEYS[kind], where)
     headers = auth.get("headers")
     if headers is not None:
         headers = _object(headers, f"{where}.headers")
-        headers = {str(k): _text(headers, k, f"{where}.headers") for k in headers}
+        for name, value in headers.items():
+            if not isinstance(value, str):
+                raise InvalidInputError(f"{where}.headers.{name} must be text", "auth")
     return api.AuthSpec(
         type=kind,
         username=_text(auth, "username", where),
@@ -142,7 +160,7 @@ def parse_outgoing(entry: Any, index: int) -> api.OutgoingWebhookSpec:
         content_filter=_text(item, "content_filter", where),
         auth=parse_auth(item.get("auth"), where),
         payload_template=_text(item, "payload_template", where),
-        value_mappings=item.get("value_mappings") or {},
+        value_mappings=_mappings(item),
         max_retries=int(_number(item, "max_retries", where, 3, whole=True)),
         timeout_seconds=_number(item, "timeout_seconds", where, 30, whole=False),
         signing_secret=_credential(item, "signing_secret", where),

@@ -21,6 +21,9 @@ from dfire_desktop.engine.outgoing_request import OutgoingRequest
 from dfire_desktop.engine.vault import safe_location, scrub
 
 MAX_KEPT_RESPONSE_BYTES = 4096
+# Read this much more than is kept, so a credential that straddles the cut
+# is still whole when scrubbed, before the cut is made.
+SCRUB_MARGIN_BYTES = 4096
 KEPT_RESPONSE_HEADERS = (
     "content-type",
     "content-length",
@@ -100,10 +103,11 @@ def _failure_reason(
 
 
 async def _read_bounded(response: httpx.Response) -> bytes:
+    limit = MAX_KEPT_RESPONSE_BYTES + SCRUB_MARGIN_BYTES
     kept = bytearray()
     async for chunk in response.aiter_raw():
-        kept.extend(chunk[: MAX_KEPT_RESPONSE_BYTES - len(kept)])
-        if len(kept) >= MAX_KEPT_RESPONSE_BYTES:
+        kept.extend(chunk[: limit - len(kept)])
+        if len(kept) >= limit:
             break
     return bytes(kept)
 
@@ -161,7 +165,8 @@ async def send(
     }
     if "location" in headers:
         headers["location"] = safe_location(headers["location"])
-    body = scrub(raw.decode("utf-8", "replace"), request.credentials)
+    scrubbed = scrub(raw.decode("utf-8", "replace"), request.credentials)
+    body = scrubbed[:MAX_KEPT_RESPONSE_BYTES]
     return Outcome(
         succeeded=200 <= code < 300,
         retryable=backoff.is_retryable_status(code),

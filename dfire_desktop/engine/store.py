@@ -48,6 +48,7 @@ from dfire_desktop.engine.models import (
 from dfire_desktop.engine.outbox import enqueue
 from dfire_desktop.engine.settings import LabSettings, load_settings
 from dfire_desktop.engine.vault import Vault
+from dfire_desktop.engine.webhooks import check_storable
 
 log = logging.getLogger("dfire.store")
 
@@ -126,6 +127,7 @@ class Store:
             )
         if not value:
             raise InvalidInputError("the secret value is empty", "value")
+        check_storable(value, "the secret value", "value")
         ciphertext = self.vault.encrypt(value)
         async with self.transaction() as session:
             query = select(SecretRow).where(SecretRow.name == name)

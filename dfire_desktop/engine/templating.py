@@ -220,12 +220,16 @@ def find_json_error(text: str) -> RenderError | None:
     try:
         json.loads(text, parse_constant=_reject_constant)
     except json.JSONDecodeError as exc:
-        return RenderError(f"not valid JSON: {exc.msg}", exc.lineno, exc.colno)
+        reason = exc.msg.removesuffix(" at")  # "Invalid control character at"
+        return RenderError(f"not valid JSON: {reason}", exc.lineno, exc.colno)
     except _NonFiniteNumber as exc:
         line, column = _position(text, max(text.find(exc.token), 0))
         return RenderError(f"not valid JSON: {exc.token} is not a number", line, column)
     except RecursionError:
         return RenderError("not valid JSON: nested too deeply", 1, 1)
+    except ValueError as exc:
+        # Python refuses integers of more than 4300 digits.
+        return RenderError(f"not a usable JSON number: {exc}", 1, 1)
     return None
 
 
@@ -265,6 +269,14 @@ def validate_mappings(value: object) -> dict[str, dict[str, Any]]:
             raise _mappings_error(f"{json.dumps(str(name))} is not an object")
         tables[str(name)] = {str(key): entry for key, entry in table.items()}
 
+    try:
+        # Checked once here, not at send: NaN, Infinity and lone surrogates
+        # could never be sent.
+        _VALUE_ENCODER.encode(tables).encode("utf-8")
+    except (ValueError, UnicodeEncodeError):
+        raise _mappings_error(
+            "a value is not finite or holds an unpaired surrogate"
+        ) from None
     return tables
 
 

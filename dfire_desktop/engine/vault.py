@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
 import threading
 from collections.abc import Iterable
 
@@ -144,13 +145,32 @@ def new_key() -> str:
 JSON_ESCAPE_DEPTH = 2
 
 
+_UNICODE_ESCAPE = re.compile(r"\\u([0-9a-f]{4})")
+
+
+def _upper_hex(match: re.Match[str]) -> str:
+    return "\\u" + match[1].upper()
+
+
 def _json_escaped(value: str) -> set[str]:
-    return {json.dumps(value, ensure_ascii=False)[1:-1], json.dumps(value)[1:-1]}
+    """`value` escaped for a JSON string the ways common encoders do it:
+    Python (with or without ASCII escapes), Go (`&<>` as \\u00XX), PHP (`/` as
+    `\\/`) and upper-case hex (Java, .NET)."""
+    forms = set()
+    for ascii_only in (False, True):
+        base = json.dumps(value, ensure_ascii=ascii_only)[1:-1]
+        go = base.replace("&", "\\u0026").replace("<", "\\u003c")
+        go = go.replace(">", "\\u003e")
+        for form in (base, go):
+            for slashed in (form, form.replace("/", "\\/")):
+                forms.add(slashed)
+                forms.add(_UNICODE_ESCAPE.sub(_upper_hex, slashed))
+    return forms
 
 
 def written_forms(value: str) -> set[str]:
     """The ways `value` can appear in a response that echoes it: as is,
-    escaped inside JSON (once or twice, with or without ASCII escapes) and
+    escaped inside JSON once or twice (in the styles of common encoders) and
     URL-encoded."""
     from urllib.parse import quote, quote_plus
 

@@ -47,6 +47,7 @@ from dfire_desktop.engine.webhooks import (
     apply_outgoing,
     check_incoming,
     check_outgoing,
+    check_storable,
 )
 
 log = logging.getLogger("dfire.store")
@@ -317,6 +318,7 @@ class WebhookStore(Store):
         """Create what `doc` describes, all or nothing."""
         if not isinstance(doc, dict):
             raise InvalidInputError("the configuration must be a JSON object")
+        check_storable(doc, "the configuration")
         outgoing = [
             _entry(check_outgoing, parse_outgoing(entry, n), f"outgoing[{n}]")
             for n, entry in enumerate(list_at(doc, "outgoing"))

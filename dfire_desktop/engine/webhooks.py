@@ -32,7 +32,7 @@ from dfire_desktop.engine.vault import Vault
 MAX_NAME_LENGTH = 200
 MAX_RETRIES_LIMIT = 10
 TIMEOUT_RANGE = (1.0, 300.0)
-_HEADER_NAME = re.compile(r"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$")
+_HEADER_NAME = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
 RESERVED_HEADERS = frozenset(
     {"content-type", "content-length", "host", "transfer-encoding", "user-agent"}
 )
@@ -77,9 +77,24 @@ def check_header_value(value: str, what: str) -> None:
         )
 
 
+def check_storable(value: object, what: str, field: str | None = None) -> None:
+    """Refuse text no database can store: an escaped lone surrogate
+    (`\\ud800`) is valid JSON but not text."""
+    try:
+        json.dumps(value, ensure_ascii=False, allow_nan=False).encode("utf-8")
+    except UnicodeEncodeError:
+        raise InvalidInputError(
+            f"{what} holds an unpaired surrogate escape such as \\ud800", field
+        ) from None
+    except ValueError:
+        raise InvalidInputError(
+            f"{what} holds a number that is not finite", field
+        ) from None
+
+
 def check_header_name(name: str) -> None:
     lowered = name.lower()
-    if not _HEADER_NAME.match(name):
+    if not _HEADER_NAME.fullmatch(name):
         raise InvalidInputError(f"{name!r} is not a valid header name", "auth")
     if lowered in RESERVED_HEADERS or lowered.startswith("x-webhook-"):
         raise InvalidInputError(f"header {name} is set by DFIRe itself", "auth")
@@ -153,6 +168,8 @@ def apply_auth(row: OutgoingWebhookRow, auth: AuthSpec, vault: Vault) -> None:
     elif auth.type is AuthType.HEADERS and auth.headers is not None:
         for name, value in auth.headers.items():
             check_header_name(name)
+            if not value:
+                raise InvalidInputError(f"header {name} has no value", "auth")
             check_header_value(value, f"header {name}")
         row.auth_headers = vault.encrypt(json.dumps(auth.headers))
         row.auth_header_names = sorted(auth.headers)

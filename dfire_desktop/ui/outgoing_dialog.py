@@ -377,9 +377,13 @@ def _parse_mappings(text: str) -> dict[str, dict[str, Any]]:
         value = json.loads(text)
     except json.JSONDecodeError as error:
         raise InvalidInputError(
-            f"Not valid JSON: {error.msg} at line {error.lineno}, "
-            f"column {error.colno}.",
+            f"Not valid JSON: {error.msg.removesuffix(' at')} at line "
+            f"{error.lineno}, column {error.colno}.",
             "value_mappings",
+        ) from error
+    except ValueError as error:  # an integer of more than 4300 digits
+        raise InvalidInputError(
+            f"A number cannot be used: {error}", "value_mappings"
         ) from error
 
     if not isinstance(value, dict) or not all(

@@ -186,15 +186,35 @@ async def test_test_button_sends_the_test_event(
     assert json.loads(request.body)["event_type"] == "test"
 
 
-async def test_echoed_credentials_are_scrubbed_in_every_form(engine: Engine) -> None:
-    """A receiver echoing the body JSON-escaped, and the URL's tokens, leaves
-    no secret, query token or path token in stored history (F09)."""
-    await engine.set_secret("api_tok", 'tok-"quote\\back\nline-SECRETVAL1')
-    await engine.set_secret("api_user", "user-SECRETVAL2-Zoë")
+def go_style(text: str) -> str:
+    """Go's encoding/json writes &, < and > as \\u0026, \\u003c, \\u003e."""
+    for char in "&<>":
+        text = text.replace(char, f"\\u{ord(char):04x}")
+    return text
+
+
+def php_style(text: str) -> str:
+    """PHP's json_encode writes / as \\/ and escapes non-ASCII upper-case."""
+    return (
+        json.dumps(json.loads(text)).replace("/", "\\/").replace("\\u20ac", "\\u20AC")
+    )
+
+
+@pytest.mark.parametrize("restyle", [None, go_style, php_style])
+async def test_echoed_credentials_are_scrubbed_in_every_form(
+    engine: Engine, restyle: object
+) -> None:
+    """A receiver echoing the body JSON-escaped in any common style, and the
+    URL's tokens, leaves no secret, bearer token, query token or path token
+    in stored history (F09)."""
+    await engine.set_secret("api_tok", 'tok-"quote\\back\nline-SECRETVAL1&<x>/€')
+    await engine.set_secret("api_user", "user-SECRETVAL2-Zoë/+=")
     template = '{"t": "{{secret.api_tok}}", "u": "{{secret.api_user}}"}'
-    with Receiver([Reply(400, echo_body=True)]) as receiver:
+    auth = AuthSpec(type=AuthType.BEARER, token="Bear/er+tok&en<1>SECRETVAL3")
+    reply = Reply(400, echo_body=True, restyle=restyle)  # type: ignore[arg-type]
+    with Receiver([reply]) as receiver:
         url = f"{receiver.url}/T0/B0/TOPSECRET2?token=abc456q"
-        await engine.create_outgoing(spec(url, template))
+        await engine.create_outgoing(spec(url, template, auth=auth))
         await engine.create_case("echo")
         (delivery,) = await finished(engine)
 
@@ -203,8 +223,28 @@ async def test_echoed_credentials_are_scrubbed_in_every_form(engine: Engine) -> 
         [attempt.response_body, attempt.request_body, attempt.error], ensure_ascii=False
     )
     assert "received" in attempt.response_body
-    for leak in ("SECRETVAL1", "SECRETVAL2", "TOPSECRET2", "abc456q"):
+    for leak in ("SECRETVAL1", "SECRETVAL2", "SECRETVAL3", "TOPSECRET2", "abc456q"):
         assert leak not in stored
+
+
+async def test_credential_across_the_kept_length_is_scrubbed(engine: Engine) -> None:
+    """A secret straddling the cut of the stored response body leaves no
+    fragment: scrubbing happens before the cut."""
+    from dfire_desktop.engine.exchange import MAX_KEPT_RESPONSE_BYTES
+
+    secret = "STRADDLE-" + "k" * 40
+    await engine.set_secret("long", secret)
+    padding = "p" * (MAX_KEPT_RESPONSE_BYTES - 60)
+    template = '{"pad": "' + padding + '", "s": "{{secret.long}}"}'
+    with Receiver([Reply(400, echo_body=True)]) as receiver:
+        await engine.create_outgoing(spec(receiver.url, template))
+        await engine.create_case("long echo")
+        (delivery,) = await finished(engine)
+
+    (attempt,) = await engine.list_attempts(delivery.id)
+    assert len(attempt.response_body) <= MAX_KEPT_RESPONSE_BYTES
+    assert "STRADDLE" not in attempt.response_body
+    assert "kkkkk" not in attempt.response_body
 
 
 async def test_moved_location_hides_path_tokens(engine: Engine) -> None:

@@ -11,6 +11,7 @@ import dataclasses
 import json
 import threading
 import time
+from collections.abc import Callable
 
 from aiohttp import web
 from multidict import CIMultiDict
@@ -31,6 +32,8 @@ class Reply:
     body: str = '{"ok": true}'
     echo_headers: bool = False
     echo_body: bool = False
+    # Applied to the echo, to imitate another JSON encoder's escaping.
+    restyle: Callable[[str], str] | None = None
     delay_seconds: float = 0.0
 
 
@@ -84,6 +87,7 @@ class Receiver:
             text = "\n".join(f"{k}: {v}" for k, v in request.headers.items())
         if reply.echo_body:
             text = json.dumps({"received": body.decode(), "path": request.path_qs})
+            text = reply.restyle(text) if reply.restyle else text
         await asyncio.sleep(reply.delay_seconds)
         return web.Response(status=reply.status, headers=reply.headers, text=text)
 
