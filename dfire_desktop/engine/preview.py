@@ -25,6 +25,8 @@ from dfire_desktop.engine.templating import (
 )
 
 UNASSIGNED = "(assigned when sent)"
+# Stands for a stored signing secret the locked vault cannot read.
+UNSIGNABLE = "\0unsignable"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -86,7 +88,9 @@ def preview_headers(
         "X-Webhook-Delivery": UNASSIGNED,
         "X-Webhook-Timestamp": UNASSIGNED,
     }
-    if signing_secret:
+    if signing_secret == UNSIGNABLE:
+        headers[SIGNATURE_HEADER] = "(not shown: credentials are locked)"
+    elif signing_secret:
         headers[SIGNATURE_HEADER] = sign(body, signing_secret)
     headers.update(auth)
     return tuple(headers.items())

@@ -21,9 +21,10 @@ from dfire_desktop.engine import api, db
 from dfire_desktop.engine.clock import Clock, SystemClock
 from dfire_desktop.engine.dispatch import Dispatcher
 from dfire_desktop.engine.errors import EngineStateError, StoreError
+from dfire_desktop.engine.keys import check_vault_key
 from dfire_desktop.engine.listener import Listener
 from dfire_desktop.engine.lock import DataDirLock
-from dfire_desktop.engine.settings import check_vault_key, ensure_tenant_uuid
+from dfire_desktop.engine.settings import ensure_tenant_uuid
 from dfire_desktop.engine.vault import Vault
 from dfire_desktop.engine.webhook_store import WebhookStore
 

@@ -8,9 +8,8 @@ import uuid
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from dfire_desktop.engine.errors import InvalidInputError, VaultError
+from dfire_desktop.engine.errors import InvalidInputError
 from dfire_desktop.engine.models import Setting
-from dfire_desktop.engine.vault import Vault
 
 DEFAULT_RETRY_BASE_SECONDS = 10.0
 
@@ -46,40 +45,6 @@ async def ensure_tenant_uuid(session: AsyncSession) -> None:
         session.add(Setting(key="tenant_uuid", value=str(uuid.uuid4())))
 
 
-KEY_CHECK = "vault_key_check"
-KEY_CHECK_TEXT = "dfire-desktop key check"
-WRONG_KEY = (
-    "CREDENTIAL_ENCRYPTION_KEY is not the key this data directory's secrets "
-    "were saved with, so they cannot be read. Start again with that key; to "
-    "change keys, give the new key first and the old one after it, separated "
-    "by a comma."
-)
-
-
-async def check_vault_key(session: AsyncSession, vault: Vault) -> None:
-    """Lock the vault when its key cannot read what this store holds.
-
-    A known text encrypted with the first key ever used is kept; a key that
-    cannot decrypt it would split the store across two keys.
-    """
-    if not vault.unlocked:
-        return
-    row = await session.get(Setting, KEY_CHECK)
-    if row is None:
-        session.add(Setting(key=KEY_CHECK, value=_seal(vault)))
-        return
-    try:
-        vault.decrypt(row.value.encode("ascii"))
-    except VaultError:
-        vault.lock(WRONG_KEY)
-        return
-    row.value = _seal(vault)  # re-sealed under the newest key after rotation
-
-
-def _seal(vault: Vault) -> str:
-    return vault.encrypt(KEY_CHECK_TEXT).decode("ascii")
-
-
 async def save_settings(session: AsyncSession, changes: dict[str, object]) -> None:
     """Store the given settings; unknown keys and bad values are refused."""
     for key, value in changes.items():
@@ -98,7 +63,7 @@ def _validated(key: str, value: object) -> str:
         if not 0 < float(value) <= 3600:
             raise InvalidInputError("retry_base_seconds must be in (0, 3600]", key)
         return str(float(value))
-    if key not in _TEXT_KEYS or key == "tenant_uuid" or key == KEY_CHECK:
+    if key not in _TEXT_KEYS or key == "tenant_uuid":
         raise InvalidInputError(f"unknown setting {key!r}", key)
     if not isinstance(value, str):
         raise InvalidInputError(f"{key} must be text", key)

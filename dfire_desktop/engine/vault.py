@@ -87,11 +87,14 @@ class Vault:
     def __init__(self, key_text: str | None) -> None:
         self._fernet: MultiFernet | None = None
         self._problem = KEY_HELP
+        self._key_count = 0
         if key_text:
             try:
                 self._fernet = _parse_keys(key_text)
             except VaultLockedError as exc:
                 self._problem = str(exc)
+            else:
+                self._key_count = len([k for k in key_text.split(",") if k.strip()])
 
     @classmethod
     def from_environment(cls) -> Vault:
@@ -121,6 +124,19 @@ class Vault:
             ) from exc
         REDACTOR.remember(value)
         return value
+
+    @property
+    def key_count(self) -> int:
+        return self._key_count if self._fernet else 0
+
+    def rotate(self, token: bytes) -> bytes:
+        """`token` re-encrypted under the first key."""
+        try:
+            return self._require().rotate(token)
+        except InvalidToken as exc:
+            raise VaultError(
+                "a stored credential cannot be decrypted with any given key"
+            ) from exc
 
     def lock(self, reason: str) -> None:
         """Refuse every credential from now on, saying `reason`."""

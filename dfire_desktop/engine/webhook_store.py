@@ -22,7 +22,12 @@ from dfire_desktop.engine.configfile import (
     parse_outgoing,
 )
 from dfire_desktop.engine.context import timeline_variables
-from dfire_desktop.engine.errors import ConflictError, InvalidInputError, NotFoundError
+from dfire_desktop.engine.errors import (
+    ConflictError,
+    EngineError,
+    InvalidInputError,
+    NotFoundError,
+)
 from dfire_desktop.engine.events import EventKind
 from dfire_desktop.engine.incoming import (
     hash_token,
@@ -39,7 +44,12 @@ from dfire_desktop.engine.models import (
     TimelineEventRow,
 )
 from dfire_desktop.engine.outbox import DomainEvent, delivery_for, enqueue
-from dfire_desktop.engine.preview import Preview, PreviewRequest, build_preview
+from dfire_desktop.engine.preview import (
+    UNSIGNABLE,
+    Preview,
+    PreviewRequest,
+    build_preview,
+)
 from dfire_desktop.engine.samples import sample_context
 from dfire_desktop.engine.store import Store, row_by_ref
 from dfire_desktop.engine.webhooks import (
@@ -175,7 +185,11 @@ class WebhookStore(Store):
             )
         signing = request.signing_secret
         if signing is None and stored is not None and stored.signing_secret:
-            signing = self.vault.decrypt(stored.signing_secret)
+            try:
+                signing = self.vault.decrypt(stored.signing_secret)
+            except EngineError:
+                # The body needs no credential; only the signature is lost.
+                signing = UNSIGNABLE
         header_names = tuple(stored.auth_header_names) if stored else ()
         return build_preview(
             request, context, names, signing or "", header_names, source

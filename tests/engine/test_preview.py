@@ -107,3 +107,33 @@ async def test_sample_preview_for_every_event_kind(engine: Engine) -> None:
         preview = await engine.preview(PreviewRequest(template="", sample_kind=kind))
         assert preview.text is not None, kind
         assert json.loads(preview.text)["event_type"] == kind.value
+
+
+async def test_preview_works_while_credentials_are_locked(
+    app_config: object, vault_key: str
+) -> None:
+    """With the vault locked, a webhook with a stored signing secret still
+    previews its body; only the signature says why it is missing."""
+    from dfire_desktop.engine.service import opened
+    from dfire_desktop.engine.vault import Vault
+
+    async with opened(app_config, vault=Vault(vault_key)) as engine:  # type: ignore[arg-type]
+        hook = await engine.create_outgoing(
+            OutgoingWebhookSpec(
+                name="signed",
+                url="http://127.0.0.1:9/in",
+                events=(EventKind.CASE_CLOSED,),
+                signing_secret="sig",
+            )
+        )
+    async with opened(app_config, vault=Vault(None)) as engine:  # type: ignore[arg-type]
+        preview = await engine.preview(
+            PreviewRequest(
+                template='{"t": "{{case.title}}"}',
+                webhook_id=hook.id,
+                sample_kind=EventKind.CASE_CLOSED,
+            )
+        )
+
+    assert preview.text is not None
+    assert "locked" in dict(preview.headers)["X-Webhook-Signature"]

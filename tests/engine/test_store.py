@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import json
 import sqlite3
 
 import pytest
@@ -19,7 +21,9 @@ from dfire_desktop.engine.errors import (
 from dfire_desktop.engine.events import EventKind
 from dfire_desktop.engine.models import Base
 from dfire_desktop.engine.service import Engine, opened
+from dfire_desktop.engine.signing import verify
 from dfire_desktop.engine.vault import Vault
+from tests.support.receiver import Receiver
 
 
 def db_path(config: AppConfig) -> str:
@@ -167,8 +171,8 @@ async def test_wal_mode_is_on(engine: Engine, app_config: AppConfig) -> None:
 async def test_a_different_key_locks_instead_of_splitting_the_store(
     app_config: AppConfig,
 ) -> None:
-    """Opening a store with another key locks credentials with a reason; the
-    old key first-or-after-new (rotation) reads everything."""
+    """Opening a store with another key locks credentials with a reason
+    rather than letting new secrets be sealed under a second key."""
     from cryptography.fernet import Fernet
 
     old, new = Fernet.generate_key().decode(), Fernet.generate_key().decode()
@@ -181,11 +185,43 @@ async def test_a_different_key_locks_instead_of_splitting_the_store(
         with pytest.raises(VaultLockedError):
             await engine.set_secret("tok2", "value-2")
 
+
+async def test_new_key_first_rotates_every_credential(
+    app_config: AppConfig, receiver: Receiver
+) -> None:
+    """Opening once with "new,old" re-encrypts every secret and credential
+    under the new key: afterwards the new key alone sends, the old is refused."""
+    from cryptography.fernet import Fernet
+
+    old, new = Fernet.generate_key().decode(), Fernet.generate_key().decode()
+    async with opened(app_config, vault=Vault(old)) as engine:
+        await engine.set_secret("tok", "value-1")
+        await engine.create_outgoing(
+            hook(
+                url=receiver.url,
+                events=(EventKind.INVESTIGATION_CREATED,),
+                payload_template='{"t": "{{secret.tok}}"}',
+                signing_secret="sig-1",
+                auth=AuthSpec(type=AuthType.BEARER, token="bearer-1"),
+            )
+        )
+
     async with opened(app_config, vault=Vault(f"{new},{old}")) as engine:
         assert engine.vault_unlocked
-        await engine.set_secret("tok2", "value-2")
-    async with opened(app_config, vault=Vault(new)) as engine:
-        assert engine.vault_unlocked
+
+    async with opened(app_config, vault=Vault(old)) as engine:
+        assert not engine.vault_unlocked
+    rotated = Engine(app_config, vault=Vault(new))
+    await rotated.start()
+    try:
+        await rotated.create_case("after rotation")
+        (request,) = await asyncio.to_thread(receiver.wait_for, 1)
+    finally:
+        await rotated.stop()
+
+    assert json.loads(request.body) == {"t": "value-1"}
+    assert request.headers["Authorization"] == "Bearer bearer-1"
+    assert verify(request.body, request.headers["X-Webhook-Signature"], "sig-1")
 
 
 async def test_store_files_are_owner_only(
