@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 from dfire_desktop.engine.lint import LintMessage
 from dfire_desktop.ui.form import exact_text, monospace
 from dfire_desktop.ui.template_highlighter import (
+    TextIndex,
     characters_in,
     mark_format,
     offset_of,
@@ -164,7 +165,8 @@ class PayloadTextEdit(QPlainTextEdit):
     def show_marks(self, messages: Sequence[LintMessage]) -> None:
         """Underline each problem and tint its line; hovering tells why."""
         text = self.exact_text()
-        self._marks = [(self._cursor_at(text, m), m) for m in messages]
+        index = TextIndex(text)
+        self._marks = [(self._cursor_at(text, index, m), m) for m in messages]
         lines = [self._selection(c, m, whole_line=True) for c, m in self._marks]
         tokens = [self._selection(c, m, whole_line=False) for c, m in self._marks]
         self.setExtraSelections([*lines, *tokens])
@@ -172,11 +174,13 @@ class PayloadTextEdit(QPlainTextEdit):
     def marks(self) -> list[LintMessage]:
         return [message for _, message in self._marks]
 
-    def _cursor_at(self, text: str, message: LintMessage) -> QTextCursor:
-        start, end = token_span(text, offset_of(text, message.line, message.column))
+    def _cursor_at(
+        self, text: str, index: TextIndex, message: LintMessage
+    ) -> QTextCursor:
+        start, end = token_span(text, index.offset(message.line, message.column))
         cursor = QTextCursor(self.document())
-        cursor.setPosition(utf16_length(text[:start]))
-        cursor.setPosition(utf16_length(text[:end]), QTextCursor.MoveMode.KeepAnchor)
+        cursor.setPosition(index.units(start))
+        cursor.setPosition(index.units(end), QTextCursor.MoveMode.KeepAnchor)
         return cursor
 
     @staticmethod

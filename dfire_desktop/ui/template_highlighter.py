@@ -14,6 +14,7 @@ nothing.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Collection
 from typing import Final
@@ -92,6 +93,7 @@ class TemplateHighlighter(QSyntaxHighlighter):
         self._formats = {name: _format(colour) for name, colour in COLOURS.items()}
         self._placeholder = _placeholder_format()
         self._unknown = _unknown_format()
+        self._units = TextIndex("")
 
     def set_secret_names(self, names: Collection[str]) -> None:
         self._secret_names = frozenset(names)
@@ -107,6 +109,7 @@ class TemplateHighlighter(QSyntaxHighlighter):
         return known is not None and placeholder.name not in known
 
     def highlightBlock(self, text: str) -> None:
+        self._units = TextIndex(text)
         for match in _TOKEN.finditer(text):
             kind = match.lastgroup or "punctuation"
             if kind == "string" and _KEY_FOLLOWS.match(text, match.end()):
@@ -121,8 +124,35 @@ class TemplateHighlighter(QSyntaxHighlighter):
             self._paint(text, placeholder.start, placeholder.end, fmt)
 
     def _paint(self, text: str, start: int, end: int, fmt: QTextCharFormat) -> None:
-        first = utf16_length(text[:start])
-        self.setFormat(first, utf16_length(text[start:end]), fmt)
+        first = self._units.units(start)
+        self.setFormat(first, self._units.units(end) - first, fmt)
+
+
+class TextIndex:
+    """Character offsets to Qt's UTF-16 positions, and lines and columns to
+    offsets, each answered without rescanning the text: a long minified
+    line must not make every keystroke slower than the last."""
+
+    def __init__(self, text: str) -> None:
+        self._text = text
+        self._line_starts = [0] + [i + 1 for i, c in enumerate(text) if c == "\n"]
+        # Only text with characters beyond the BMP needs a table.
+        self._prefix: list[int] | None = None
+        if any(ord(char) > 0xFFFF for char in text):
+            widths = (2 if ord(char) > 0xFFFF else 1 for char in text)
+            self._prefix = [0, *itertools.accumulate(widths)]
+
+    def units(self, offset: int) -> int:
+        return offset if self._prefix is None else self._prefix[offset]
+
+    def offset(self, line: int, column: int) -> int:
+        """As `offset_of`, from the precomputed line starts."""
+        if line > len(self._line_starts):
+            return len(self._text)
+        start = self._line_starts[line - 1]
+        end = self._text.find("\n", start)
+        end = len(self._text) if end == -1 else end
+        return min(start + max(column, 1) - 1, end)
 
 
 def utf16_length(text: str) -> int:
