@@ -95,6 +95,19 @@ def exact_text(editor: QPlainTextEdit) -> str:
     return editor.document().toRawText().replace("\u2029", "\n")
 
 
+def as_shown(text: str) -> str:
+    """What a Qt text editor makes of `text`: it keeps lines, not line
+    endings, so CR LF, CR and U+2029 all come back as LF."""
+    return text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2029", "\n")
+
+
+def kept_text(editor: QPlainTextEdit, original: str) -> str:
+    """The editor's text; `original` itself when the only differences are
+    the ones Qt made, so opening and saving changes no character."""
+    shown = exact_text(editor)
+    return original if shown == as_shown(original) else shown
+
+
 def monospace(editor: QPlainTextEdit) -> QPlainTextEdit:
     editor.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
     return editor

@@ -32,6 +32,7 @@ from dfire_desktop.ui.form import (
     FormErrors,
     exact_text,
     hint,
+    kept_text,
     monospace,
     password_field,
 )
@@ -68,6 +69,7 @@ class OutgoingWebhookDialog(QDialog):
         super().__init__(parent)
         self._bridge = bridge
         self._webhook = webhook
+        self._original_template = ""
         self._saving = False
         self.setWindowTitle(
             f"Edit outgoing webhook — {webhook.name}"
@@ -236,9 +238,11 @@ class OutgoingWebhookDialog(QDialog):
         self.description.setPlainText(webhook.description)
         self.events.set_selected(webhook.events)
         self.content_filter.setText(webhook.content_filter)
+        self._original_template = webhook.payload_template
         self.template.setPlainText(webhook.payload_template)
         if webhook.value_mappings:
-            self.mappings.setPlainText(json.dumps(webhook.value_mappings, indent=2))
+            mappings = json.dumps(webhook.value_mappings, indent=2, ensure_ascii=False)
+            self.mappings.setPlainText(mappings)
 
     def _connect(self) -> None:
         self.save_button.clicked.connect(self._on_save_clicked)
@@ -252,6 +256,7 @@ class OutgoingWebhookDialog(QDialog):
         return (
             tuple(field.text() for field in texts),
             tuple(exact_text(editor) for editor in editors),
+            self._template_text(),
             self.events.selected(),
             self.auth.state(),
             self.max_retries.value(),
@@ -280,7 +285,7 @@ class OutgoingWebhookDialog(QDialog):
             description=self.description.toPlainText().strip(),
             content_filter=self.content_filter.text(),
             auth=auth,
-            payload_template=exact_text(self.template),
+            payload_template=self._template_text(),
             value_mappings=mappings,
             max_retries=self.max_retries.value(),
             timeout_seconds=float(self.timeout.value()),
@@ -296,7 +301,7 @@ class OutgoingWebhookDialog(QDialog):
             auth = AuthSpec(self.auth.current_type())
         editor = TemplateEditorDialog(
             self._bridge,
-            exact_text(self.template),
+            self._template_text(),
             exact_text(self.mappings),
             self.events.selected(),
             webhook_id=self._webhook.id if self._webhook else None,
@@ -308,7 +313,11 @@ class OutgoingWebhookDialog(QDialog):
         editor.template_saved.connect(self._on_template_edited)
         open_window(editor)
 
+    def _template_text(self) -> str:
+        return kept_text(self.template, self._original_template)
+
     def _on_template_edited(self, template: str, mappings: str) -> None:
+        self._original_template = template
         self.template.setPlainText(template)
         self.mappings.setPlainText(mappings)
 

@@ -33,7 +33,7 @@ from dfire_desktop.engine.lint import LintMessage
 from dfire_desktop.engine.preview import Preview, PreviewRequest
 from dfire_desktop.ui.bridge import EngineBridge
 from dfire_desktop.ui.errors import describe
-from dfire_desktop.ui.form import hint
+from dfire_desktop.ui.form import hint, kept_text
 from dfire_desktop.ui.lint_list import LintList
 from dfire_desktop.ui.payload_text_edit import PayloadTextEdit
 from dfire_desktop.ui.preview_pane import PreviewPane
@@ -85,6 +85,15 @@ def _show_position(editor: PayloadTextEdit, label: QLabel) -> None:
     label.setText(f"Line {line}, column {column}")
 
 
+def _position_label() -> QLabel:
+    label = QLabel()
+    # Wide enough for long templates, so the numbers are never clipped.
+    widest = label.fontMetrics().horizontalAdvance("Line 99999, column 99999")
+    label.setMinimumWidth(widest + 8)
+    label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+    return label
+
+
 def _titled_editor(title: str, position: QLabel, editor: QWidget) -> QWidget:
     box = QWidget()
     header = QHBoxLayout()
@@ -127,6 +136,7 @@ class TemplateEditorDialog(QDialog):
         self._webhook = (webhook_id, webhook_name)
         self._credentials = (auth or AuthSpec(), signing_secret)
         self._saved = (template, mappings)
+        self._original = (template, mappings)
         self._sent = 0
         self._shown = 0
         self.unsaved_prompt: QMessageBox | None = None
@@ -144,8 +154,8 @@ class TemplateEditorDialog(QDialog):
         self.template_colours = TemplateHighlighter(self.template.document())
         self.mappings = self._editor(mappings, MAPPINGS_EMPTY_TEXT, None)
         self.mappings_colours = TemplateHighlighter(self.mappings.document(), False)
-        self.template_position = QLabel()
-        self.mappings_position = QLabel()
+        self.template_position = _position_label()
+        self.mappings_position = _position_label()
         self.lints = LintList()
         self.preview = PreviewPane(self.lints)
         self._timer = QTimer(self)
@@ -224,7 +234,8 @@ class TemplateEditorDialog(QDialog):
 
     def texts(self) -> tuple[str, str]:
         """The template and mappings exactly as typed."""
-        return self.template.exact_text(), self.mappings.exact_text()
+        template, mappings = self._original
+        return kept_text(self.template, template), kept_text(self.mappings, mappings)
 
     def is_dirty(self) -> bool:
         return self.texts() != self._saved

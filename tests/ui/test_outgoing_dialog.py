@@ -210,3 +210,28 @@ def test_preview_payload_opens_the_editor_and_brings_edits_back(
     spec = dialog.collect_spec()
     assert spec is not None and spec.payload_template == edited
     assert spec.value_mappings == {"severity": {"critical": 2, "medium": 0}}
+
+
+def test_saving_changes_no_character_qt_would_rewrite(
+    qtbot: QtBot, bridge: EngineBridge, run: Callable[..., Any]
+) -> None:
+    """Editing another field and saving keeps a template's CR LF and U+2029
+    as stored, though the text editor shows them as line breaks."""
+    template = '{"note": "a\u2029b",\r\n "t": "{{case.title}}"}'
+    spec = OutgoingWebhookSpec(
+        name="exact",
+        url="http://127.0.0.1:9/in",
+        events=(EventKind.CASE_CLOSED,),
+        payload_template=template,
+    )
+    hook = run(lambda engine: engine.create_outgoing(spec))
+    dialog = OutgoingWebhookDialog(bridge, hook)
+    qtbot.addWidget(dialog)
+
+    dialog.description.setPlainText("changed")
+    with qtbot.waitSignal(dialog.webhook_saved, timeout=20_000) as saved:
+        qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+
+    assert saved.args[0].payload_template == template
+    (stored,) = run(lambda engine: engine.list_outgoing())
+    assert stored.payload_template == template
