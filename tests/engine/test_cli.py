@@ -157,3 +157,31 @@ def test_non_utf8_file_is_refused_in_words(run, tmp_path: Path) -> None:  # type
 
     assert done.returncode == 1
     assert "not UTF-8" in done.stderr
+
+
+@pytest.mark.parametrize(
+    ("entry", "reason"),
+    [
+        ({"value_mappings": []}, "object"),
+        ({"value_mappings": {"severity": {"low": float("nan")}}}, "not finite"),
+        ({"auth": {"type": "none", "token": "leftover"}}, "unknown key"),
+        ({"auth": {"type": "headers", "headers": {"X-K": None}}}, "must be text"),
+        ({"auth": {"type": "headers", "headers": {"X-K\n": "v"}}}, "header name"),
+        ({"auth": {"type": "headers", "headers": {"X-K": ""}}}, "has no value"),
+        ({"name": "bad \ud800 name"}, "surrogate"),
+        ({"payload_template": '{"a": 1' + "0" * 5000 + "}"}, "number"),
+    ],
+)
+def test_unusable_entries_are_refused_in_words(  # type: ignore[no-untyped-def]
+    run, tmp_path: Path, entry: dict[str, object], reason: str
+) -> None:
+    """Values no request could carry are refused at import, naming the
+    entry, instead of failing every delivery later or crashing."""
+    outgoing = {"name": "w", "url": "https://a.example.test/", "events": ["test"]}
+    source = tmp_path / "in.json"
+    source.write_text(json.dumps({"outgoing": [{**outgoing, **entry}]}))
+    done = run("webhook", "import", str(source))
+
+    assert done.returncode == 1, done.stdout
+    assert reason in done.stderr
+    assert "Traceback" not in done.stderr

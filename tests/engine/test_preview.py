@@ -137,3 +137,14 @@ async def test_preview_works_while_credentials_are_locked(
 
     assert preview.text is not None
     assert "locked" in dict(preview.headers)["X-Webhook-Signature"]
+
+
+async def test_huge_integer_is_a_problem_not_a_crash(engine: Engine) -> None:
+    """A number Python refuses to convert (over 4300 digits) is reported as
+    a template problem, in the preview and the lint, never raised."""
+    template = '{"a": 1' + "0" * 5000 + "}"
+    preview = await engine.preview(PreviewRequest(template=template))
+
+    assert preview.text is None
+    assert "number" in preview.error
+    assert preview.lint and preview.lint[0].severity == "error"
