@@ -18,22 +18,12 @@ from typing import Any
 from dfire_desktop.engine import templating
 from dfire_desktop.engine.catalogue import variables_for
 from dfire_desktop.engine.events import EventKind
+from dfire_desktop.engine.examples import PUSHOVER_MAPPINGS, PUSHOVER_TEMPLATE
 from dfire_desktop.engine.samples import sample_context
 
 REPEATS = 7
 
-PUSHOVER_TEMPLATE = r"""{
-"token": "{{secret.pushover_api_token}}",
-"user": "{{secret.pushover_api_user}}",
-"title": "You have been paged for {{case.case_number}} {{case.title}}",
-"message": "You have been paged by {{event.actor_username}} on case {{case.case_number}}:\n\n{{event.event_type|mapped}}: {{event.title}}, {{event.description}}.\n\nYou can access the incident here: {{meta.case_url}}",
-"priority": "{{case.severity|mapped}}"
-}"""  # noqa: E501 -- copied verbatim from the specification
-
-MAPPINGS: dict[str, dict[str, Any]] = {
-    "severity": {"info": -2, "low": -1, "medium": 0, "high": 1, "critical": 2},
-    "event_type": {"MANUAL": "Manual timeline event"},
-}
+MAPPINGS: dict[str, dict[str, Any]] = PUSHOVER_MAPPINGS
 
 
 def secrets(name: str) -> str | None:

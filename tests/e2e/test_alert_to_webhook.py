@@ -20,28 +20,12 @@ import pytest
 from cryptography.fernet import Fernet
 from multidict import CIMultiDict
 
+from dfire_desktop.engine.examples import PUSHOVER_MAPPINGS, PUSHOVER_TEMPLATE
 from tests.support.receiver import Receiver, free_port
 
 pytestmark = pytest.mark.e2e
 
-# The specification's Pushover example, verbatim.
-PUSHOVER_TEMPLATE = (
-    "{\n"
-    '"token": "{{secret.pushover_api_token}}",\n'
-    '"user": "{{secret.pushover_api_user}}",\n'
-    '"title": "You have been paged for {{case.case_number}} {{case.title}}",\n'
-    '"message": "You have been paged by {{event.actor_username}} on case '
-    "{{case.case_number}}:\\n\\n{{event.event_type|mapped}}: {{event.title}}, "
-    "{{event.description}}.\\n\\nYou can access the incident here: "
-    '{{meta.case_url}}",\n'
-    '"priority": "{{case.severity|mapped}}"\n'
-    "}"
-)
-
-MAPPINGS = {
-    "severity": {"info": -2, "low": -1, "medium": 0, "high": 1, "critical": 2},
-    "event_type": {"MANUAL": "Manual timeline event"},
-}
+MAPPINGS = PUSHOVER_MAPPINGS
 
 ALERT = {
     "title": "Alert: Suspicious Login Activity",

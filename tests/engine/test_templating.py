@@ -14,6 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dfire_desktop.engine.errors import InvalidInputError, RenderError
+from dfire_desktop.engine.examples import PUSHOVER_MAPPINGS, PUSHOVER_TEMPLATE
 from dfire_desktop.engine.templating import (
     SECRET_MASK,
     Placeholder,
@@ -24,19 +25,6 @@ from dfire_desktop.engine.templating import (
     render_preview,
     validate_mappings,
 )
-
-PUSHOVER_TEMPLATE = r"""{
-"token": "{{secret.pushover_api_token}}",
-"user": "{{secret.pushover_api_user}}",
-"title": "You have been paged for {{case.case_number}} {{case.title}}",
-"message": "You have been paged by {{event.actor_username}} on case {{case.case_number}}:\n\n{{event.event_type|mapped}}: {{event.title}}, {{event.description}}.\n\nYou can access the incident here: {{meta.case_url}}",
-"priority": "{{case.severity|mapped}}"
-}"""  # noqa: E501 -- copied verbatim from the specification
-
-PUSHOVER_MAPPINGS = {
-    "severity": {"info": -2, "low": -1, "medium": 0, "high": 1, "critical": 2},
-    "event_type": {"MANUAL": "Manual timeline event"},
-}
 
 SEVERITY_MAPPINGS = {"severity": {"critical": 2, "high": 1}}
 
@@ -240,7 +228,7 @@ def test_pushover_example_keeps_newlines_as_escapes() -> None:
     )
 
     message_line = next(
-        line for line in rendered.text.splitlines() if line.startswith('"message"')
+        line for line in rendered.text.splitlines() if line.lstrip().startswith('"message"')
     )
     assert message_line.count("\\n") == 4
 

@@ -18,6 +18,7 @@ from pytestqt.qtbot import QtBot
 
 from dfire_desktop.engine.api import AuthSpec, AuthType
 from dfire_desktop.engine.events import EventKind
+from dfire_desktop.engine.examples import PUSHOVER_TEMPLATE, pushover_mappings_text
 from dfire_desktop.engine.service import Engine
 from dfire_desktop.engine.signing import sign
 from dfire_desktop.engine.templating import SECRET_MASK
@@ -30,28 +31,8 @@ from dfire_desktop.ui.theme import ERROR_RED, WARNING_BORDER
 from dfire_desktop.ui.variables_panel import VariableTable
 from tests.ui.conftest import ENGINE_TIMEOUT_MS, all_widget_text
 
-# The specification's Pushover example, template and mappings as written.
-PUSHOVER = """{
-  "token": "{{secret.pushover_api_token}}",
-  "user": "{{secret.pushover_api_user}}",
-  "title": "You have been paged for {{case.case_number}} {{case.title}}",
-  "message": "You have been paged by {{event.actor_username}} on case \
-{{case.case_number}}:\\n\\n{{event.event_type|mapped}}: {{event.title}}, \
-{{event.description}}.\\n\\nYou can access the incident here: {{meta.case_url}}",
-  "priority": "{{case.severity|mapped}}"
-}"""
-PUSHOVER_MAPPINGS = """{
-  "severity": {
-    "info": -2,
-    "low": -1,
-    "medium": 0,
-    "high": 1,
-    "critical": 2
-  },
-  "event_type": {
-    "MANUAL": "Manual timeline event"
-  }
-}"""
+PUSHOVER = PUSHOVER_TEMPLATE
+PUSHOVER_MAPPINGS = pushover_mappings_text()
 SECRETS = {
     "pushover_api_token": "azGDORePK8gMaC0QOYAMyEEuzJnyUi",
     "pushover_api_user": "uQiRzpo4DXghDmr9QzzfQu27cmVRsG",
