@@ -228,7 +228,9 @@ def test_pushover_example_keeps_newlines_as_escapes() -> None:
     )
 
     message_line = next(
-        line for line in rendered.text.splitlines() if line.lstrip().startswith('"message"')
+        line
+        for line in rendered.text.splitlines()
+        if line.lstrip().startswith('"message"')
     )
     assert message_line.count("\\n") == 4
 
