@@ -58,6 +58,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--status", choices=["pending", "in_progress", "succeeded", "failed"]
     )
     deliveries.add_argument("--limit", type=int, default=50)
+    deliveries.add_argument(
+        "--attempts", action="store_true", help="every attempt of each delivery"
+    )
     deliveries.add_argument("--json", action="store_true")
 
     key = commands.add_parser("key", help="credential encryption keys")

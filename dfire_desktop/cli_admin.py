@@ -146,20 +146,50 @@ def delivery_json(delivery: api.Delivery) -> dict[str, Any]:
     }
 
 
+def attempt_json(attempt: api.Attempt) -> dict[str, Any]:
+    from dfire_desktop.engine.clock import rfc3339
+
+    return {
+        "number": attempt.number,
+        "started_at": rfc3339(attempt.started_at),
+        "succeeded": attempt.succeeded,
+        "http_status": attempt.status_code,
+        "response_time_ms": attempt.duration_ms,
+        "error": attempt.error,
+        "retry_in_seconds": attempt.retry_in_seconds,
+    }
+
+
+def _print_delivery(delivery: api.Delivery, attempts: list[dict[str, Any]]) -> None:
+    row = delivery_json(delivery)
+    print(
+        f"{row['updated_at']}  {row['status']:<11} {row['http_status'] or '-':>4}"
+        f"  {row['response_time_ms'] or '-':>6} ms  {delivery.webhook_name}  "
+        f"{row['event']}  {row['error']}"
+    )
+    for attempt in attempts:
+        retry = attempt["retry_in_seconds"]
+        then = f"  retry in {retry:.0f} s" if retry is not None else ""
+        code = attempt["http_status"] or "-"
+        print(f"    attempt {attempt['number']}  {code}  {attempt['error']}{then}")
+
+
 async def show_deliveries(config: AppConfig, args: argparse.Namespace) -> int:
     status = api.DeliveryStatus(args.status) if args.status else None
     async with opened(config) as engine:
         found = await engine.list_deliveries(args.webhook, status, args.limit)
+        attempts = {
+            d.id: [attempt_json(a) for a in await engine.list_attempts(d.id)]
+            for d in (found if args.attempts else [])
+        }
     if args.json:
-        _print_json([delivery_json(d) for d in found])
+        rows = [delivery_json(d) for d in found]
+        for row in rows if args.attempts else []:
+            row["attempts_made"] = attempts[row["id"]]
+        _print_json(rows)
         return EXIT_OK
-    for d in found:
-        row = delivery_json(d)
-        print(
-            f"{row['updated_at']}  {row['status']:<11} {row['http_status'] or '-':>4}"
-            f"  {row['response_time_ms'] or '-':>6} ms  {d.webhook_name}  "
-            f"{row['event']}  {row['error']}"
-        )
+    for delivery in found:
+        _print_delivery(delivery, attempts.get(delivery.id, []))
     if not found:
         print("no deliveries")
     return EXIT_OK

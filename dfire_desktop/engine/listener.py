@@ -19,6 +19,7 @@ import aiohttp
 from aiohttp import web
 
 from dfire_desktop.engine.errors import EngineStateError, InvalidInputError
+from dfire_desktop.engine.ratelimit import RateLimiter, retry_after_header
 
 log = logging.getLogger("dfire.listener")
 
@@ -62,11 +63,18 @@ class AlertSink(Protocol):
 class RequestRefused(Exception):
     """A client error, answered as JSON with `status` and a reason."""
 
-    def __init__(self, status: int, reason: str, field: str | None = None) -> None:
+    def __init__(
+        self,
+        status: int,
+        reason: str,
+        field: str | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> None:
         super().__init__(reason)
         self.status = status
         self.reason = reason
         self.field = field
+        self.headers = headers or {}
 
 
 def error_response(status: int, reason: str, field: str | None = None) -> web.Response:
@@ -157,7 +165,9 @@ async def json_errors(request: web.Request, handler: Handler) -> web.StreamRespo
     try:
         return await handler(request)
     except RequestRefused as exc:
-        return error_response(exc.status, exc.reason, exc.field)
+        response = error_response(exc.status, exc.reason, exc.field)
+        response.headers.update(exc.headers)
+        return response
     except web.HTTPException as exc:
         if exc.status < 400:
             raise
@@ -173,8 +183,10 @@ class Listener:
         sink: AlertSink,
         max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
         body_seconds: float = BODY_READ_SECONDS,
+        limiter: RateLimiter | None = None,
     ) -> None:
         self._sink = sink
+        self._limiter = limiter or RateLimiter()
         self._cap = max_body_bytes
         self._body_seconds = body_seconds
         self._runner: web.AppRunner | None = None
@@ -221,6 +233,14 @@ class Listener:
             raise RequestRefused(401, "unknown webhook or invalid token")
         if access is Access.DISABLED:
             raise RequestRefused(403, "this incoming webhook is disabled")
+        wait = self._limiter.wait_needed(webhook_id)
+        if wait > 0:
+            log.warning("incoming webhook=%s over its rate limit", webhook_id)
+            raise RequestRefused(
+                429,
+                "too many alerts from this webhook; try again later",
+                headers={"Retry-After": retry_after_header(wait)},
+            )
 
         check_content_type(request)
         raw = await read_body(request, self._cap, self._body_seconds)

@@ -229,6 +229,11 @@ def _assert_history(cli: Cli) -> None:
     assert delivery["response_time_ms"] >= 0
     assert delivery["webhook"] == "Pushover on new investigations"
 
+    (detailed,) = json.loads(cli.run("deliveries", "--json", "--attempts"))
+    (attempt,) = detailed["attempts_made"]
+    assert attempt["succeeded"] and attempt["http_status"] == 200
+    assert attempt["retry_in_seconds"] is None
+
 
 def _assert_client_errors(url: str, token: str) -> None:
     wrong = _post(url, token + "x", ALERT)

@@ -245,3 +245,48 @@ async def test_trickled_body_times_out_with_408(engine: Engine) -> None:
         await listener.stop()
 
     assert b" 408 " in status_line
+
+
+@pytest.mark.expect_log_warnings
+async def test_flood_from_one_webhook_gets_429(engine: Engine) -> None:
+    """Past its rate limit a webhook gets 429 JSON with Retry-After, and
+    nothing is created; another webhook is not held back."""
+    from dfire_desktop.engine.listener import Listener
+    from dfire_desktop.engine.ratelimit import RateLimiter
+
+    noisy = await engine.create_incoming(IncomingWebhookSpec(name="noisy"))
+    calm = await engine.create_incoming(IncomingWebhookSpec(name="calm"))
+    listener = Listener(engine, limiter=RateLimiter(per_window=2))
+    await listener.start("127.0.0.1", 0)
+    base = f"http://127.0.0.1:{listener.port}/api/webhooks/incoming"
+    try:
+        async with httpx.AsyncClient(timeout=10) as client:
+            answers = [
+                await client.post(
+                    f"{base}/{issued.webhook.id}/",
+                    json={"title": f"alert {n}"},
+                    headers={"Authorization": f"Bearer {issued.token}"},
+                )
+                for n, issued in enumerate([noisy, noisy, noisy, calm])
+            ]
+    finally:
+        await listener.stop()
+
+    assert [a.status_code for a in answers] == [201, 201, 429, 201]
+    assert error_of(answers[2])["error"].startswith("too many alerts")
+    assert int(answers[2].headers["Retry-After"]) >= 1
+    assert len(await engine.list_cases()) == 3
+
+
+def test_rate_window_slides() -> None:
+    """Requests leave the window as it slides, and the wait says when."""
+    from dfire_desktop.engine.ratelimit import RateLimiter
+
+    now = [0.0]
+    limiter = RateLimiter(per_window=2, window_seconds=60, monotonic=lambda: now[0])
+
+    assert limiter.wait_needed("a") == 0 and limiter.wait_needed("a") == 0
+    now[0] = 20.0
+    assert limiter.wait_needed("a") == 40.0
+    now[0] = 60.0
+    assert limiter.wait_needed("a") == 0
