@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import difflib
 import json
+import re
 from collections.abc import Collection, Mapping
 from typing import Any, Final, Literal, TypeAlias
 
@@ -22,6 +23,11 @@ Severity: TypeAlias = Literal["error", "warning"]
 Target: TypeAlias = Literal["template", "mappings"]
 
 _PATHS: Final = [variable.path for variable in catalogue.VARIABLES]
+_DOUBLE_BRACE: Final = re.compile(r"\{\{|\}\}")
+_STRAY: Final = (
+    "{} here is not part of a placeholder and is sent as written; a "
+    "placeholder is {{{{category.variable}}}}"
+)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -50,6 +56,7 @@ def lint(
             _lint_placeholder(placeholder, mappings, selected, secret_names)
         )
     messages.extend(_lint_shape(template))
+    messages.extend(_lint_stray_braces(template))
 
     return sorted(messages, key=lambda m: (m.target != "template", m.line, m.column))
 
@@ -117,6 +124,29 @@ def _lint_shape(template: str) -> list[LintMessage]:
 
     reason = f"payload template is {problem}"
     return [LintMessage(problem.line, problem.column, "error", reason)]
+
+
+def _lint_stray_braces(template: str) -> list[LintMessage]:
+    """`{{` or `}}` that belong to no placeholder: usually a brace typed one
+    too few (`{{case.title}`), which would be sent as literal text."""
+    covered = bytearray(len(template))
+    for placeholder in templating.parse_placeholders(template):
+        covered[placeholder.start : placeholder.end] = b"\1" * (
+            placeholder.end - placeholder.start
+        )
+    messages = []
+    for match in _DOUBLE_BRACE.finditer(template):
+        if not covered[match.start()]:
+            line, column = _line_column(template, match.start())
+            messages.append(
+                LintMessage(line, column, "warning", _STRAY.format(match[0]))
+            )
+    return messages
+
+
+def _line_column(text: str, offset: int) -> tuple[int, int]:
+    line = text.count("\n", 0, offset) + 1
+    return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
 
 
 def _has_table(path: str, mappings: Mapping[str, Any] | None) -> bool:

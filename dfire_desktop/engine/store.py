@@ -12,7 +12,7 @@ import logging
 from collections.abc import AsyncIterator, Sequence
 from typing import TypeVar
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -51,6 +51,7 @@ from dfire_desktop.engine.vault import Vault
 from dfire_desktop.engine.webhooks import check_storable
 
 log = logging.getLogger("dfire.store")
+MAX_SECRET_NAME_LENGTH = 100
 
 
 class Store:
@@ -112,13 +113,18 @@ class Store:
 
     async def list_secrets(self) -> list[api.Secret]:
         async with self.transaction() as session:
-            rows = await session.execute(select(SecretRow).order_by(SecretRow.name))
+            query = select(SecretRow).order_by(func.lower(SecretRow.name))
+            rows = await session.execute(query)
             return [records.secret(row) for row in rows.scalars()]
 
     async def set_secret(
         self, name: str, value: str, description: str | None = None
     ) -> api.Secret:
         """Create the secret, or replace its value (and description if given)."""
+        if len(name) > MAX_SECRET_NAME_LENGTH:
+            raise InvalidInputError(
+                f"secret names are at most {MAX_SECRET_NAME_LENGTH} characters", "name"
+            )
         if not is_valid_secret_name(name):
             raise InvalidInputError(
                 "secret names start with a letter or _ and hold only letters, "

@@ -6,7 +6,7 @@ import logging
 from collections.abc import Awaitable
 from typing import Any, TypeVar
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -72,7 +72,9 @@ class WebhookStore(Store):
 
     async def list_outgoing(self) -> list[api.OutgoingWebhook]:
         async with self.transaction() as session:
-            query = select(OutgoingWebhookRow).order_by(OutgoingWebhookRow.name)
+            query = select(OutgoingWebhookRow).order_by(
+                func.lower(OutgoingWebhookRow.name)
+            )
             rows = (await session.execute(query)).scalars().all()
             return [records.outgoing(row) for row in rows]
 
@@ -231,7 +233,9 @@ class WebhookStore(Store):
 
     async def list_incoming(self) -> list[api.IncomingWebhook]:
         async with self.transaction() as session:
-            query = select(IncomingWebhookRow).order_by(IncomingWebhookRow.name)
+            query = select(IncomingWebhookRow).order_by(
+                func.lower(IncomingWebhookRow.name)
+            )
             rows = (await session.execute(query)).scalars().all()
             return [await self._incoming_view(session, row) for row in rows]
 

@@ -59,6 +59,8 @@ def check_url(url: str) -> str:
         raise InvalidInputError(
             "endpoint URL must be a full http:// or https:// address", "url"
         )
+    if parsed.port is not None and not 0 < parsed.port < 65536:
+        raise InvalidInputError(f"port {parsed.port} does not exist (1-65535)", "url")
     if parsed.userinfo:
         raise InvalidInputError(
             "put the user name and password in Basic auth, not in the URL", "url"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from dfire_desktop.engine.events import EventKind
 from dfire_desktop.engine.lint import LintMessage, lint
 
@@ -196,3 +198,23 @@ def test_broken_mappings_do_not_add_mapping_warnings() -> None:
     messages = lint('{"p": {{case.severity|mapped}}}', "{", TIMELINE, [])
 
     assert [m.target for m in messages] == ["mappings"]
+
+
+@pytest.mark.parametrize(
+    ("template", "column", "brace"),
+    [('{"a": "{{case.title}"}', 8, "{{"), ('{"a": "{case.title}}"}', 19, "}}")],
+)
+def test_a_brace_too_few_is_pointed_out(template: str, column: int, brace: str) -> None:
+    """A placeholder missing one brace is sent as literal text, so lint warns
+    at the stray pair instead of staying silent."""
+    (message,) = lint(template, "", [EventKind.TEST], [])
+
+    assert (message.line, message.column, message.severity) == (1, column, "warning")
+    assert message.message.startswith(f"{brace} here is not part of a placeholder")
+
+
+def test_complete_placeholders_raise_no_brace_warning() -> None:
+    """Well-formed placeholders, in strings and bare, give no stray warning."""
+    template = '{"a": "{{case.title}}", "b": {{case.phase_order}}}'
+
+    assert lint(template, "", [EventKind.INCIDENT_CREATED], []) == []

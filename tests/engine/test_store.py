@@ -234,3 +234,40 @@ async def test_store_files_are_owner_only(
     for path in app_config.data_dir.glob("dfire.db*"):
         assert path.stat().st_mode & 0o077 == 0, path.name
     assert database.exists()
+
+
+async def test_lists_sort_by_name_ignoring_case(engine: Engine) -> None:
+    """Webhooks and secrets are listed as an analyst reads names: A, b, C."""
+    for name in ("b hook", "C hook", "a hook"):
+        await engine.create_outgoing(hook(name))
+        await engine.set_secret(name.replace(" ", "_"), "value")
+
+    assert [w.name for w in await engine.list_outgoing()] == [
+        "a hook",
+        "b hook",
+        "C hook",
+    ]
+    assert [s.name for s in await engine.list_secrets()] == [
+        "a_hook",
+        "b_hook",
+        "C_hook",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("url", "reason"), [("http://127.0.0.1:99999/x", "does not exist")]
+)
+async def test_impossible_port_is_refused(
+    engine: Engine, url: str, reason: str
+) -> None:
+    """A port beyond 65535 is refused on the URL field, in words."""
+    with pytest.raises(InvalidInputError, match=reason) as caught:
+        await engine.create_outgoing(hook(url=url))
+
+    assert caught.value.field == "url"
+
+
+async def test_overlong_secret_name_says_so(engine: Engine) -> None:
+    """A too-long secret name is refused for its length, not its letters."""
+    with pytest.raises(InvalidInputError, match="at most 100"):
+        await engine.set_secret("a" * 300, "value")
