@@ -20,11 +20,16 @@ from PySide6.QtWidgets import (
 from dfire_desktop.engine.api import Case, CaseType
 from dfire_desktop.engine.events import CASE_MODES, SEVERITIES
 from dfire_desktop.ui.bridge import EngineAction, EngineBridge
-from dfire_desktop.ui.form import FormErrors, hint
+from dfire_desktop.ui.form import FormErrors, enter_clicks, hint, notes_field
+from dfire_desktop.ui.long_text import ElidedLabel
+from dfire_desktop.ui.prompts import ask_discard
 
 
 class EngineFormDialog(QDialog):
-    """A form that saves through one engine call, keeping input on errors."""
+    """A form that saves through one engine call, keeping input on errors.
+
+    Enter saves (the engine validates); closing a changed form asks first.
+    """
 
     saved = Signal(object)
 
@@ -33,6 +38,8 @@ class EngineFormDialog(QDialog):
     ) -> None:
         super().__init__(parent)
         self._bridge = bridge
+        self._saving = False
+        self._initial_state: tuple[object, ...] = ()
         self.setWindowTitle(title)
         self._general_error = QLabel()
         self.errors = FormErrors(self._general_error)
@@ -54,13 +61,35 @@ class EngineFormDialog(QDialog):
         layout.addStretch(1)
         layout.addWidget(self.buttons)
         self.resize(560, 420)
+        self._initial_state = self._state()
+        enter_clicks(self, self.save_button)
 
     def action(self) -> EngineAction[Any]:
         raise NotImplementedError
 
+    def _state(self) -> tuple[object, ...]:
+        """Every field's value, to tell whether the user changed anything."""
+        lines = (field.text() for field in self.findChildren(QLineEdit))
+        notes = (field.toPlainText() for field in self.findChildren(QPlainTextEdit))
+        choices = (combo.currentIndex() for combo in self.findChildren(QComboBox))
+        return (*lines, *notes, *choices)
+
+    def reject(self) -> None:
+        """Cancel, Escape or the close box: ask first if anything changed."""
+        if self._saving or self._state() == self._initial_state:
+            super().reject()
+            return
+        ask_discard(self, lambda: QDialog.reject(self))
+
+    def _set_saving(self, saving: bool) -> None:
+        self._saving = saving
+        self.save_button.setEnabled(not saving)
+
     def _on_save_clicked(self) -> None:
+        if self._saving:
+            return
         self.errors.clear()
-        self.save_button.setEnabled(False)
+        self._set_saving(True)
 
         call = self._bridge.submit(self.action())
 
@@ -68,11 +97,12 @@ class EngineFormDialog(QDialog):
         call.failed.connect(self._on_save_failed)
 
     def _on_saved(self, result: object) -> None:
+        self._set_saving(False)
         self.saved.emit(result)
         self.accept()
 
     def _on_save_failed(self, error: object) -> None:
-        self.save_button.setEnabled(True)
+        self._set_saving(False)
         self.errors.show_error(error)
 
 
@@ -80,8 +110,7 @@ class NewCaseDialog(EngineFormDialog):
     def __init__(self, bridge: EngineBridge, parent: QWidget | None = None) -> None:
         super().__init__(bridge, "New case", parent)
         self.title = QLineEdit()
-        self.description = QPlainTextEdit()
-        self.description.setFixedHeight(80)
+        self.description = notes_field("", 80)
         self.severity = _combo(SEVERITIES, "medium")
         self.mode = _combo(CASE_MODES, "investigation")
         self.case_type = QComboBox()
@@ -124,11 +153,10 @@ class TimelineEventDialog(EngineFormDialog):
         self._case_id = case.id
         self.subject = QLineEdit()
         self.subject.setPlaceholderText("e.g. @page Ransom note found on FS01")
-        self.details = QPlainTextEdit()
-        self.details.setFixedHeight(100)
+        self.details = notes_field("", 100)
         self.actor = QLineEdit()
         self.actor.setPlaceholderText("Your username")
-        self.form.addRow("Case", QLabel(f"{case.case_number} — {case.title}"))
+        self.form.addRow("Case", ElidedLabel(f"{case.case_number} — {case.title}"))
         self.form.addRow("Subject", self.errors.field(self.subject, "subject"))
         self.form.addRow("Details", self.details)
         self.form.addRow("Your username", self.actor)

@@ -19,6 +19,7 @@ from dfire_desktop.ui.case_dialogs import NewCaseDialog, TimelineEventDialog
 from dfire_desktop.ui.case_list import CaseList, CaseTimeline
 from dfire_desktop.ui.errors import describe
 from dfire_desktop.ui.form import hint, section_title
+from dfire_desktop.ui.long_text import breakable
 from dfire_desktop.ui.prompts import open_window
 from dfire_desktop.ui.tables import record_table_view
 
@@ -44,6 +45,7 @@ class CaseListView(QWidget):
         self.event_button = QPushButton("Add timeline event…")
         self.message = QLabel()
         self.message.setObjectName("fieldError")
+        self.message.setWordWrap(True)
         self.message.hide()
         self.empty = QLabel(EMPTY_TEXT)
         self.empty.setObjectName("emptyState")
@@ -96,7 +98,7 @@ class CaseListView(QWidget):
         self.empty.hide()
 
     def _on_failed(self, error: object) -> None:
-        self.message.setText(describe(error))
+        self.message.setText(breakable(describe(error)))
         self.message.show()
 
     def selected_case(self) -> Case | None:

@@ -13,6 +13,18 @@ STATUS_TEXT = {
 }
 SUCCESS_GREEN = "#1e6b2f"
 FAILURE_RED = "#b3261e"
+RETRY_AMBER = "#8a5300"
+
+
+def is_retrying(delivery: Delivery) -> bool:
+    """Waiting for another attempt after a failed one: trouble, not news."""
+    return delivery.status is DeliveryStatus.PENDING and delivery.attempt_count > 0
+
+
+def status_text(delivery: Delivery) -> str:
+    if is_retrying(delivery):
+        return f"⟳ Retrying (attempt {delivery.attempt_count} failed)"
+    return STATUS_TEXT[delivery.status]
 
 
 def _status_colour(delivery: Delivery) -> str | None:
@@ -20,7 +32,16 @@ def _status_colour(delivery: Delivery) -> str | None:
         return SUCCESS_GREEN
     if delivery.status is DeliveryStatus.FAILED:
         return FAILURE_RED
-    return None
+    return RETRY_AMBER if is_retrying(delivery) else None
+
+
+def wait_text(seconds: float) -> str:
+    """A wait as a person reads it: `in 1 s`, `in 12 s`, `in 3 min`, `in 2 h`."""
+    if seconds < 90:
+        return f"in {max(1, round(seconds))} s"
+    if seconds < 90 * 60:
+        return f"in {round(seconds / 60)} min"
+    return f"in {round(seconds / 3600)} h"
 
 
 def _ms(value: int | None) -> str:
@@ -28,7 +49,7 @@ def _ms(value: int | None) -> str:
 
 
 DELIVERY_COLUMNS: tuple[Column[Delivery], ...] = (
-    Column("Status", lambda d: STATUS_TEXT[d.status], colour=_status_colour),
+    Column("Status", status_text, colour=_status_colour),
     Column("Event", lambda d: d.event_kind.label),
     Column("HTTP code", lambda d: or_dash(d.last_status_code), numeric=True),
     Column("Response time", lambda d: _ms(d.last_duration_ms), numeric=True),
@@ -49,7 +70,7 @@ ATTEMPT_COLUMNS: tuple[Column[Attempt], ...] = (
     Column("Started (local)", lambda a: local_time(a.started_at)),
     Column(
         "Next retry",
-        lambda a: "—" if a.retry_in_seconds is None else f"in {a.retry_in_seconds:g} s",
+        lambda a: "—" if a.retry_in_seconds is None else wait_text(a.retry_in_seconds),
     ),
     Column("Error", lambda a: a.error),
 )
@@ -71,6 +92,9 @@ class DeliveryHistory(RecordTable[Delivery]):
 
     def failed_count(self) -> int:
         return sum(1 for d in self._rows if d.status is DeliveryStatus.FAILED)
+
+    def retrying_count(self) -> int:
+        return sum(1 for d in self._rows if is_retrying(d))
 
 
 class AttemptTable(RecordTable[Attempt]):

@@ -15,9 +15,10 @@ from PySide6.QtWidgets import (
 
 from dfire_desktop.engine.api import Attempt, Delivery, OutgoingWebhook
 from dfire_desktop.ui.bridge import EngineBridge
-from dfire_desktop.ui.delivery_history import AttemptTable, DeliveryHistory
+from dfire_desktop.ui.delivery_history import AttemptTable, DeliveryHistory, wait_text
 from dfire_desktop.ui.errors import describe
 from dfire_desktop.ui.form import monospace
+from dfire_desktop.ui.long_text import ElidedLabel, breakable
 from dfire_desktop.ui.tables import record_table_view
 
 EMPTY_TEXT = (
@@ -51,10 +52,13 @@ class DeliveryHistoryView(QWidget):
         self.refresh()
 
     def _build(self) -> None:
-        title = QLabel(
-            f"<b>{_escape(self._webhook.name)}</b> → {_escape(self._webhook.url)}"
+        self.title = ElidedLabel(self._webhook.name)
+        self.title.setObjectName("cardTitle")
+        self.endpoint = ElidedLabel(
+            f"→ {self._webhook.url}", Qt.TextElideMode.ElideMiddle
         )
         self.summary = QLabel("Loading deliveries…")
+        self.summary.setWordWrap(True)
         self.refresh_button = QPushButton("⟳ Refresh")
         self.empty = QLabel(EMPTY_TEXT)
         self.empty.setObjectName("emptyState")
@@ -66,7 +70,8 @@ class DeliveryHistoryView(QWidget):
         self.detail.setPlaceholderText(PICK_TEXT)
 
         header = QHBoxLayout()
-        header.addWidget(title, 1)
+        header.addWidget(self.title)
+        header.addWidget(self.endpoint, 1)
         header.addWidget(self.refresh_button)
         lower = QSplitter(Qt.Orientation.Horizontal)
         lower.addWidget(self.attempts_table)
@@ -140,16 +145,18 @@ class DeliveryHistoryView(QWidget):
             self.detail.setPlainText(_attempt_text(self.attempts.record(rows[0].row())))
 
     def _on_failed(self, error: object) -> None:
-        self.summary.setText(f"Could not load the history: {describe(error)}")
+        self.summary.setText(
+            breakable(f"Could not load the history: {describe(error)}")
+        )
 
     def _show_summary(self) -> None:
         total = self.history.rowCount()
-        failed = self.history.failed_count()
+        counts = f"{total} recent deliveries, {self.history.failed_count()} failed"
+        retrying = self.history.retrying_count()
+        if retrying:
+            counts += f", {retrying} retrying after a failed attempt"
         self.empty.setVisible(total == 0)
-        self.summary.setText(
-            f"{total} recent deliveries, {failed} failed. "
-            + _retry_text(self._webhook.max_retries)
-        )
+        self.summary.setText(f"{counts}. {_retry_text(self._webhook.max_retries)}")
 
     def _reselect(self) -> None:
         for row, delivery in enumerate(self.history.rows()):
@@ -180,7 +187,7 @@ def _attempt_text(attempt: Attempt) -> str:
     if attempt.error:
         lines.append(f"Error: {attempt.error}")
     if attempt.retry_in_seconds is not None:
-        lines.append(f"Next retry in {attempt.retry_in_seconds:g} s")
+        lines.append(f"Next retry {wait_text(attempt.retry_in_seconds)}")
     lines += ["", "— Request headers —", *_header_lines(attempt.request_headers)]
     lines += ["", "— Request body —", attempt.request_body or "(empty)"]
     lines += ["", "— Response headers —", *_header_lines(attempt.response_headers)]
@@ -190,7 +197,3 @@ def _attempt_text(attempt: Attempt) -> str:
 
 def _header_lines(headers: dict[str, str]) -> list[str]:
     return [f"{name}: {value}" for name, value in headers.items()] or ["(none)"]
-
-
-def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
-from PySide6.QtGui import QFontDatabase
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtGui import QFontDatabase, QKeyEvent
 from PySide6.QtWidgets import (
+    QDialog,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
+    QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
 from dfire_desktop.engine.errors import InvalidInputError
 from dfire_desktop.ui.errors import describe
+from dfire_desktop.ui.long_text import breakable
 
 KEEP_PLACEHOLDER = "set — leave blank to keep"
 
@@ -62,14 +66,14 @@ class FormErrors:
         if label is None:
             self.show_general(f"{field.replace('_', ' ')}: {message}")
             return
-        label.setText(message)
+        label.setText(breakable(message))
         label.show()
         # The field may be scrolled out of sight: say so where the eye is.
         self._general.setText("Not saved: fix what is marked in red below.")
         self._general.show()
 
     def show_general(self, message: str) -> None:
-        self._general.setText(message)
+        self._general.setText(breakable(message))
         self._general.show()
 
     def shown_label(self) -> QLabel | None:
@@ -87,6 +91,53 @@ class FormErrors:
 def _style_error(label: QLabel) -> None:
     label.setObjectName("fieldError")
     label.setWordWrap(True)
+
+
+def enter_clicks(dialog: QDialog, primary: QPushButton | None) -> None:
+    """Make Enter in `dialog` click `primary`, or nothing when it is None.
+
+    A QDialog makes an auto-default push button its default when it takes
+    focus, or when no default is known as the dialog is shown; Enter in a
+    text field then clicks whichever came first, "Select all" say. Call
+    this once every button is in the dialog: a button given setDefault
+    before it had the dialog as window is forgotten at show time.
+    """
+    _forget_defaults(dialog)
+    if primary is not None:
+        primary.setDefault(True)
+    else:
+        dialog.installEventFilter(_NoEnterButton(dialog))
+
+
+def _forget_defaults(dialog: QDialog) -> None:
+    for button in dialog.findChildren(QPushButton):
+        button.setAutoDefault(False)
+        button.setDefault(False)
+
+
+class _NoEnterButton(QObject):
+    """For a dialog where Enter must click nothing.
+
+    A QDialogButtonBox makes its first accept button the default each time
+    it is shown, so the defaults are forgotten again once the dialog is
+    shown, and an Enter that reaches the dialog is dropped.
+    """
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Show and isinstance(watched, QDialog):
+            _forget_defaults(watched)
+        if isinstance(event, QKeyEvent) and event.type() == QEvent.Type.KeyPress:
+            return event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+        return False
+
+
+def notes_field(placeholder: str, height: int) -> QPlainTextEdit:
+    """A short multi-line form field; Tab moves on, as from any other field."""
+    editor = QPlainTextEdit()
+    editor.setPlaceholderText(placeholder)
+    editor.setFixedHeight(height)
+    editor.setTabChangesFocus(True)
+    return editor
 
 
 def exact_text(editor: QPlainTextEdit) -> str:

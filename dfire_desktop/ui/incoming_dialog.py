@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QLabel,
     QLineEdit,
-    QPlainTextEdit,
     QVBoxLayout,
     QWidget,
 )
@@ -27,7 +26,7 @@ from dfire_desktop.engine.api import (
 )
 from dfire_desktop.engine.events import CASE_MODES, SEVERITIES
 from dfire_desktop.ui.bridge import EngineBridge
-from dfire_desktop.ui.form import FormErrors, hint
+from dfire_desktop.ui.form import FormErrors, enter_clicks, hint, notes_field
 from dfire_desktop.ui.prompts import ask_discard
 
 NO_CASE_TYPE = "(no case type)"
@@ -65,15 +64,15 @@ class IncomingWebhookDialog(QDialog):
         self._saved_state = self._state()
         self._connect()
         self._request_case_types()
+        enter_clicks(self, self.save_button)  # saving validates
+        self.name.setFocus()
 
     def _build(self) -> None:
         general = QLabel()
         self.errors = FormErrors(general)
         self.name = QLineEdit()
         self.name.setPlaceholderText("e.g. SIEM Integration")
-        self.description = QPlainTextEdit()
-        self.description.setPlaceholderText("Optional: which system sends here")
-        self.description.setFixedHeight(56)
+        self.description = notes_field("Optional: which system sends here", 56)
         self.case_type = QComboBox()
         self.case_type.addItem(NO_CASE_TYPE, None)
         self.attributes = QLabel("Loading case types…")
@@ -111,7 +110,6 @@ class IncomingWebhookDialog(QDialog):
         self.save_button = self.buttons.addButton(
             label, QDialogButtonBox.ButtonRole.AcceptRole
         )
-        self.save_button.setDefault(True)
         self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
 
         layout = QVBoxLayout(self)
@@ -137,6 +135,8 @@ class IncomingWebhookDialog(QDialog):
         self.name.setText(webhook.name)
         self.description.setPlainText(webhook.description)
         self.lead.setText(webhook.default_lead_investigator)
+        for field in (self.name, self.lead):
+            field.setCursorPosition(0)  # a long value shows its start
 
     def _connect(self) -> None:
         self.case_type.activated.connect(self._on_case_type_chosen)

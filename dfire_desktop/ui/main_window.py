@@ -15,6 +15,7 @@ from dfire_desktop.ui.bridge import EngineBridge
 from dfire_desktop.ui.case_list import CaseList
 from dfire_desktop.ui.case_list_view import CaseListView
 from dfire_desktop.ui.errors import VAULT_LOCKED_HELP
+from dfire_desktop.ui.long_text import breakable
 from dfire_desktop.ui.prompts import inform
 from dfire_desktop.ui.secret_table import SecretTable
 from dfire_desktop.ui.secret_table_view import SecretTableView
@@ -95,21 +96,36 @@ class MainWindow(QMainWindow):
         inform(self, "The change was not made", message)
 
     def _on_test_sent(self, delivery: Delivery) -> None:
+        name = delivery.webhook_name
+        webhook = self.webhooks.outgoing_by_id(delivery.webhook_id)
+        if webhook is not None and not webhook.enabled:
+            queued = (
+                f"“{name}” is disabled; the test event was sent anyway, since "
+                "a test ignores the switch."
+            )
+        else:
+            queued = f"Test event queued for “{name}”."
         self.statusBar().showMessage(
-            f"Test event queued for “{delivery.webhook_name}”; "
-            "open its history to follow it.",
-            STATUS_SECONDS * 1000,
+            f"{queued} Open its history to follow it.", STATUS_SECONDS * 1000
         )
 
     def _on_delivery_finished(self, delivery: Delivery) -> None:
-        outcome = OUTCOMES.get(delivery.status, "attempt failed, will retry")
-        code = delivery.last_status_code or "no answer"
         self.statusBar().showMessage(
-            f"{delivery.event_kind.label} to “{delivery.webhook_name}”: {outcome} "
-            f"(HTTP {code}, {delivery.last_duration_ms or 0} ms)",
-            STATUS_SECONDS * 1000,
+            delivery_outcome_text(delivery), STATUS_SECONDS * 1000
         )
 
     def _show_problem(self, message: str) -> None:
-        self.problem.setText("⚠  " + message)
+        self.problem.setText("⚠  " + breakable(message))
         self.problem.show()
+
+
+def delivery_outcome_text(delivery: Delivery) -> str:
+    """One line on how an attempt ended, for the status bar."""
+    outcome = OUTCOMES.get(delivery.status, "attempt failed, will retry")
+    lead = f"{delivery.event_kind.label} to “{delivery.webhook_name}”: {outcome}"
+    code, ms = delivery.last_status_code, delivery.last_duration_ms
+    if code is not None:
+        return f"{lead} (HTTP {code}, {ms or 0} ms)"
+    if ms is None:  # nothing went out: the request could not be prepared
+        return f"{lead}, not sent: {delivery.last_error}"
+    return f"{lead}, no answer after {ms} ms: {delivery.last_error}"

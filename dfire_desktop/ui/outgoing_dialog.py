@@ -30,10 +30,12 @@ from dfire_desktop.ui.bridge import EngineBridge
 from dfire_desktop.ui.event_picker import EventPicker
 from dfire_desktop.ui.form import (
     FormErrors,
+    enter_clicks,
     exact_text,
     hint,
     kept_text,
     monospace,
+    notes_field,
     password_field,
 )
 from dfire_desktop.ui.prompts import ask_discard, open_window
@@ -80,6 +82,10 @@ class OutgoingWebhookDialog(QDialog):
         self._load(webhook)
         self._saved_state = self._state()
         self._connect()
+        # Enter saves: saving validates, and nothing else is one keystroke
+        # from a text field.
+        enter_clicks(self, self.save_button)
+        self.name.setFocus()
 
     def _build(self) -> None:
         general = QLabel()
@@ -89,21 +95,22 @@ class OutgoingWebhookDialog(QDialog):
         columns.addLayout(self._build_right(), 1)
         body = QWidget()
         body.setLayout(columns)
-        self._scroll = QScrollArea()
-        self._scroll.setWidgetResizable(True)
-        self._scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self._scroll.setWidget(body)
+        self.body_scroll = QScrollArea()
+        self.body_scroll.setWidgetResizable(True)
+        self.body_scroll.setHorizontalScrollBarPolicy(
+            Qt.ScrollBarPolicy.ScrollBarAlwaysOff
+        )
+        self.body_scroll.setWidget(body)
 
         self.buttons = QDialogButtonBox()
         self.save_button = self.buttons.addButton(
             "Save webhook", QDialogButtonBox.ButtonRole.AcceptRole
         )
-        self.save_button.setDefault(True)
         self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
 
         layout = QVBoxLayout(self)
         layout.addWidget(general)
-        layout.addWidget(self._scroll, 1)
+        layout.addWidget(self.body_scroll, 1)
         layout.addWidget(self.buttons)
         self.resize(1180, 860)
 
@@ -129,9 +136,7 @@ class OutgoingWebhookDialog(QDialog):
         self.name.setPlaceholderText("e.g. Pushover on timeline @page")
         self.url = QLineEdit()
         self.url.setPlaceholderText("https://receiver.example/hooks/dfire")
-        self.description = QPlainTextEdit()
-        self.description.setPlaceholderText("Optional: what this webhook is for")
-        self.description.setFixedHeight(56)
+        self.description = notes_field("Optional: what this webhook is for", 56)
         self.enabled = QCheckBox("Enabled — send deliveries when events occur")
         form = QFormLayout(group)
         form.addRow("Name", self.errors.field(self.name, "name"))
@@ -177,9 +182,10 @@ class OutgoingWebhookDialog(QDialog):
         self.template = monospace(QPlainTextEdit())
         self.template.setPlaceholderText(TEMPLATE_PLACEHOLDER)
         self.template.setMinimumHeight(130)
-        self.mappings = monospace(QPlainTextEdit())
-        self.mappings.setPlaceholderText(MAPPINGS_EXAMPLE)
-        self.mappings.setFixedHeight(72)
+        self.mappings = monospace(notes_field(MAPPINGS_EXAMPLE, 72))
+        # Indenting with Tab belongs to the full template editor (Preview
+        # Payload); in this form Tab moves on like in every other field.
+        self.template.setTabChangesFocus(True)
         self.preview_button = QPushButton("Preview Payload")
         self.preview_button.setToolTip(
             "Open the template editor: live preview with sample data or a real "
@@ -238,6 +244,8 @@ class OutgoingWebhookDialog(QDialog):
         self.description.setPlainText(webhook.description)
         self.events.set_selected(webhook.events)
         self.content_filter.setText(webhook.content_filter)
+        for field in (self.name, self.url, self.content_filter):
+            field.setCursorPosition(0)  # a long value shows its start
         self._original_template = webhook.payload_template
         self.template.setPlainText(webhook.payload_template)
         if webhook.value_mappings:
@@ -368,7 +376,7 @@ class OutgoingWebhookDialog(QDialog):
     def _reveal_error(self) -> None:
         shown = self.errors.shown_label()
         if shown is not None:
-            self._scroll.ensureWidgetVisible(shown)
+            self.body_scroll.ensureWidgetVisible(shown)
 
     def reject(self) -> None:
         """Cancel, Escape or the close box: ask first if anything changed."""

@@ -17,6 +17,7 @@ from dfire_desktop.engine.api import Secret
 from dfire_desktop.ui.bridge import EngineBridge
 from dfire_desktop.ui.errors import describe
 from dfire_desktop.ui.form import hint, section_title
+from dfire_desktop.ui.long_text import breakable
 from dfire_desktop.ui.prompts import confirm, open_window
 from dfire_desktop.ui.secret_dialog import SecretDialog
 from dfire_desktop.ui.secret_table import SecretTable
@@ -47,6 +48,7 @@ class SecretTableView(QWidget):
             button.setToolTip("Select a secret in the table first")
         self.message = QLabel()
         self.message.setObjectName("fieldError")
+        self.message.setWordWrap(True)
         self.message.hide()
         self.empty = QLabel(EMPTY_TEXT)
         self.empty.setObjectName("emptyState")
@@ -95,7 +97,7 @@ class SecretTableView(QWidget):
         self.empty.setVisible(not secrets)
 
     def _on_failed(self, error: object) -> None:
-        self.message.setText(describe(error))
+        self.message.setText(breakable(describe(error)))
         self.message.show()
 
     def selected_secret(self) -> Secret | None:

@@ -7,7 +7,13 @@ import datetime as dt
 from collections.abc import Callable, Sequence
 from typing import Any, Generic, TypeVar
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+)
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
 
@@ -114,4 +120,25 @@ def record_table_view(model: QAbstractTableModel) -> QTableView:
     header = table.horizontalHeader()
     header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
     header.setStretchLastSection(True)
+    fitter = _ColumnFitter(header)
+    model.rowsInserted.connect(fitter.fit)
+    model.dataChanged.connect(fitter.fit)
     return table
+
+
+class _ColumnFitter(QObject):
+    """Measures a header's columns again when rows arrive or change.
+
+    The header measures on a reset only: rows that arrive one by one (a
+    delivery finishing) would stay squeezed to the column titles. A child
+    of the header, so a model that outlives its table stops calling it.
+    """
+
+    def __init__(self, header: QHeaderView) -> None:
+        super().__init__(header)
+        self._header = header
+
+    def fit(self, *_: object) -> None:
+        # Setting the mode again makes the header measure; unlike
+        # resizeColumnsToContents, it keeps the last column stretched.
+        self._header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)

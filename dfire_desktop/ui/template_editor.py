@@ -14,7 +14,6 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Final
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -33,7 +32,7 @@ from dfire_desktop.engine.lint import LintMessage
 from dfire_desktop.engine.preview import Preview, PreviewRequest
 from dfire_desktop.ui.bridge import EngineBridge
 from dfire_desktop.ui.errors import describe
-from dfire_desktop.ui.form import hint, kept_text
+from dfire_desktop.ui.form import enter_clicks, hint, kept_text
 from dfire_desktop.ui.lint_list import LintList
 from dfire_desktop.ui.payload_text_edit import PayloadTextEdit
 from dfire_desktop.ui.preview_pane import PreviewPane
@@ -143,6 +142,9 @@ class TemplateEditorDialog(QDialog):
         self.setWindowTitle(f"Payload template — {webhook_name or 'new webhook'}")
         self._build(template, mappings)
         self._connect()
+        # Enter belongs to the editors and the search box: it must never
+        # close the dialog through a default button.
+        enter_clicks(self, None)
         self._load_secrets()
         self._send_preview()
 
@@ -330,13 +332,6 @@ class TemplateEditorDialog(QDialog):
     def _on_lint_chosen(self, message: LintMessage) -> None:
         editor = self.template if message.target == "template" else self.mappings
         editor.move_to(message.line, message.column)
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:
-        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
-            # Enter belongs to the editors and the search box: it must never
-            # close the dialog through a default button.
-            return
-        super().keyPressEvent(event)
 
     def accept(self) -> None:
         self._saved = self.texts()

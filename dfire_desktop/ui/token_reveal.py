@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtGui import QCloseEvent, QGuiApplication
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QVBoxLayout,
@@ -17,22 +18,35 @@ from PySide6.QtWidgets import (
 )
 
 from dfire_desktop.engine.api import IssuedToken
-from dfire_desktop.ui.form import monospace
+from dfire_desktop.ui.form import enter_clicks, monospace
+from dfire_desktop.ui.prompts import confirm
 
 ONCE_WARNING = (
     "This token is shown only once. Copy it now and store it where the "
     "sending system keeps its credentials. If it is lost, regenerate the "
     "token: the old one then stops working."
 )
+CLOSE_WARNING = (
+    "The token will not be shown again — close anyway? If it is lost, the "
+    "only way back is to regenerate it."
+)
 
 
 class TokenRevealDialog(QDialog):
-    """The incoming URL and its bearer token, each with a Copy button."""
+    """The incoming URL and its bearer token, each with a Copy button.
+
+    Closing loses the token for good, so Enter does nothing here, and
+    Escape or the close box ask first until the token has been copied.
+    """
 
     def __init__(self, issued: IssuedToken, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self._token_copied = False
+        self.close_prompt: QMessageBox | None = None
         self.setWindowTitle(f"Token for incoming webhook — {issued.webhook.name}")
         self._build(issued)
+        self.copy_token.clicked.connect(self._on_token_copied)
+        enter_clicks(self, None)
         self.resize(760, 420)
 
     def _build(self, issued: IssuedToken) -> None:
@@ -61,15 +75,32 @@ class TokenRevealDialog(QDialog):
         layout.addWidget(self.example, 1)
         layout.addWidget(done)
 
+    def _on_token_copied(self) -> None:
+        self._token_copied = True
+
+    def reject(self) -> None:
+        """Escape or the close box: ask unless the token was copied."""
+        if self._token_copied:
+            super().reject()
+            return
+        if self.close_prompt is None:
+            self.close_prompt = confirm(
+                self,
+                "Close without copying the token?",
+                CLOSE_WARNING,
+                "Close anyway",
+                lambda: QDialog.reject(self),
+            )
+            self.close_prompt.finished.connect(self._on_prompt_finished)
+
+    def _on_prompt_finished(self) -> None:
+        self.close_prompt = None
+
     def done(self, result: int) -> None:
         # The token must not linger in widget memory once the dialog is gone.
         self.token.clear()
         self.example.clear()
         super().done(result)
-
-    def closeEvent(self, event: QCloseEvent) -> None:
-        self.token.clear()
-        super().closeEvent(event)
 
 
 def _read_only(text: str) -> QLineEdit:

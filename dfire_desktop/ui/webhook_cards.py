@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Generic, Protocol, TypeVar
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QGuiApplication, QMouseEvent
 from PySide6.QtWidgets import (
@@ -16,27 +18,48 @@ from PySide6.QtWidgets import (
 from dfire_desktop.engine.api import AuthType, IncomingWebhook, OutgoingWebhook
 from dfire_desktop.ui.auth_editor import method_label
 from dfire_desktop.ui.event_picker import summarise
+from dfire_desktop.ui.long_text import ElidedLabel
 from dfire_desktop.ui.toggle import ToggleSwitch
 
 
-class WebhookCard(QFrame):
-    """The frame, title row and button row both kinds of card share."""
+class Webhook(Protocol):
+    """What every card shows in its title row."""
+
+    @property
+    def id(self) -> str: ...
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def enabled(self) -> bool: ...
+
+
+W = TypeVar("W", bound=Webhook)
+
+
+class WebhookCard(QFrame, Generic[W]):
+    """The frame, title row and button row both kinds of card share.
+
+    A card is updated in place when its webhook changes, so a refresh keeps
+    the scroll position and the focus. Every text is elided: a name or URL
+    of any length never widens the list.
+    """
 
     enabled_toggled = Signal(bool)
     edit_requested = Signal()
     delete_requested = Signal()
 
-    def __init__(self, name: str, enabled: bool, parent: QWidget | None = None) -> None:
+    def __init__(self, webhook: W, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.webhook = webhook
         self.setObjectName("card")
         self.setFrameShape(QFrame.Shape.StyledPanel)
-        self.title = QLabel(name)
+        self.title = ElidedLabel()
         self.title.setObjectName("cardTitle")
         self.state = QLabel()
         self.state.setObjectName("statusChip")
-        self.switch = ToggleSwitch(f"Enable or disable {name}")
-        self.switch.setChecked(enabled)
-        self._show_state(enabled)
+        self.switch = ToggleSwitch("Enable or disable this webhook")
         self.details = QVBoxLayout()
         self.action_row = QHBoxLayout()
         self._lay_out()
@@ -55,10 +78,21 @@ class WebhookCard(QFrame):
         column.addLayout(self.details)
         column.addLayout(self.action_row)
 
-    def add_detail(self, text: str, selectable: bool = False) -> QLabel:
-        label = QLabel(text)
-        if selectable:
-            label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    def show_webhook(self, webhook: W) -> None:
+        """Show `webhook`, the engine's latest word on this card's webhook."""
+        self.webhook = webhook
+        self.title.set_full_text(webhook.name)
+        self.switch.setAccessibleName(f"Enable or disable {webhook.name}")
+        # The engine already knows: setting the switch must not ask it again.
+        blocked = self.switch.blockSignals(True)
+        self.switch.setChecked(webhook.enabled)
+        self.switch.blockSignals(blocked)
+        self._show_state(webhook.enabled)
+
+    def add_detail(
+        self, mode: Qt.TextElideMode = Qt.TextElideMode.ElideRight
+    ) -> ElidedLabel:
+        label = ElidedLabel(mode=mode)
         self.details.addWidget(label)
         return label
 
@@ -79,7 +113,7 @@ class WebhookCard(QFrame):
         self.enabled_toggled.emit(enabled)
 
 
-class OutgoingWebhookCard(WebhookCard):
+class OutgoingWebhookCard(WebhookCard[OutgoingWebhook]):
     """An outgoing webhook; clicking the card opens its delivery history."""
 
     test_requested = Signal()
@@ -87,14 +121,20 @@ class OutgoingWebhookCard(WebhookCard):
     history_requested = Signal()
 
     def __init__(self, webhook: OutgoingWebhook, parent: QWidget | None = None) -> None:
-        super().__init__(webhook.name, webhook.enabled, parent)
-        self.webhook = webhook
+        super().__init__(webhook, parent)
         self.setCursor(Qt.CursorShape.PointingHandCursor)
         self.setToolTip("Click to see the delivery history")
-        self.endpoint = self.add_detail(f"POST  {webhook.url}")
-        self.add_detail(f"Events: {summarise(webhook.events)}")
-        self.add_detail(_outgoing_extras(webhook))
+        self.endpoint = self.add_detail(Qt.TextElideMode.ElideMiddle)
+        self.events = self.add_detail()
+        self.extras = self.add_detail()
         self._add_buttons()
+        self.show_webhook(webhook)
+
+    def show_webhook(self, webhook: OutgoingWebhook) -> None:
+        super().show_webhook(webhook)
+        self.endpoint.set_full_text(f"POST  {webhook.url}")
+        self.events.set_full_text(f"Events: {summarise(webhook.events)}")
+        self.extras.set_full_text(_outgoing_extras(webhook))
 
     def _add_buttons(self) -> None:
         test = self.add_action("▶ Send test", "Send a Test Event now")
@@ -114,15 +154,21 @@ class OutgoingWebhookCard(WebhookCard):
         super().mouseReleaseEvent(event)
 
 
-class IncomingWebhookCard(WebhookCard):
+class IncomingWebhookCard(WebhookCard[IncomingWebhook]):
     regenerate_requested = Signal()
 
     def __init__(self, webhook: IncomingWebhook, parent: QWidget | None = None) -> None:
-        super().__init__(webhook.name, webhook.enabled, parent)
-        self.webhook = webhook
-        self.endpoint = self.add_detail(f"POST  {webhook.url}", selectable=True)
-        self.add_detail(_incoming_defaults(webhook))
+        super().__init__(webhook, parent)
+        # Elided, so not selectable: the Copy URL button gives the whole URL.
+        self.endpoint = self.add_detail(Qt.TextElideMode.ElideMiddle)
+        self.defaults = self.add_detail()
         self._add_buttons()
+        self.show_webhook(webhook)
+
+    def show_webhook(self, webhook: IncomingWebhook) -> None:
+        super().show_webhook(webhook)
+        self.endpoint.set_full_text(f"POST  {webhook.url}")
+        self.defaults.set_full_text(_incoming_defaults(webhook))
 
     def _add_buttons(self) -> None:
         copy_url = self.add_action("❐ Copy URL", "Copy the incoming URL")

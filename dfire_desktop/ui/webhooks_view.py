@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import Generic
 
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -17,11 +18,16 @@ from dfire_desktop.engine.api import IncomingWebhook, IssuedToken, OutgoingWebho
 from dfire_desktop.ui.bridge import EngineBridge
 from dfire_desktop.ui.form import hint, section_title
 from dfire_desktop.ui.prompts import confirm, open_window
-from dfire_desktop.ui.webhook_cards import IncomingWebhookCard, OutgoingWebhookCard
+from dfire_desktop.ui.webhook_cards import (
+    IncomingWebhookCard,
+    OutgoingWebhookCard,
+    W,
+    WebhookCard,
+)
 from dfire_desktop.ui.webhooks import Webhooks
 
 
-class CardSection(QWidget):
+class CardSection(QWidget, Generic[W]):
     """A titled list of cards with an Add Webhook button and an empty state."""
 
     def __init__(self, title: str, explanation: str, empty_text: str) -> None:
@@ -31,7 +37,7 @@ class CardSection(QWidget):
         self.empty.setObjectName("emptyState")
         self.empty.hide()  # until the engine has answered: unknown is not empty
         self._cards = QVBoxLayout()
-        self._shown: list[QWidget] = []
+        self._shown: list[WebhookCard[W]] = []
         header = QHBoxLayout()
         header.addWidget(section_title(title))
         header.addStretch(1)
@@ -43,16 +49,35 @@ class CardSection(QWidget):
         column.addWidget(self.empty)
         column.addLayout(self._cards)
 
-    def cards(self) -> list[QWidget]:
+    def cards(self) -> list[WebhookCard[W]]:
         return list(self._shown)
 
-    def replace_cards(self, cards: Sequence[QWidget]) -> None:
+    def show_webhooks(
+        self, webhooks: Sequence[W], make_card: Callable[[W], WebhookCard[W]]
+    ) -> None:
+        """One card per webhook, in this order.
+
+        A webhook that already has a card keeps it, updated in place: a
+        refresh after a toggle moves neither the scroll bar nor the focus.
+        """
+        known = {card.webhook.id: card for card in self._shown}
+        cards = []
+        for webhook in webhooks:
+            card = known.pop(webhook.id, None)
+            if card is None:
+                card = make_card(webhook)
+            else:
+                card.show_webhook(webhook)
+            cards.append(card)
+
         for old in self._shown:
             self._cards.removeWidget(old)
-            old.deleteLater()
-        self._shown = list(cards)
+        for gone in known.values():
+            gone.hide()
+            gone.deleteLater()
         for card in cards:
             self._cards.addWidget(card)
+        self._shown = cards
         self.empty.setVisible(not cards)
 
 
@@ -69,12 +94,12 @@ class WebhooksView(QScrollArea):
         self._connect()
 
     def _build(self) -> None:
-        self.outgoing = CardSection(
+        self.outgoing: CardSection[OutgoingWebhook] = CardSection(
             "Outgoing Webhooks",
             "Send an HTTP POST to another system when something happens to a case.",
             "No outgoing webhooks yet — click Add Webhook to notify another system.",
         )
-        self.incoming = CardSection(
+        self.incoming: CardSection[IncomingWebhook] = CardSection(
             "Incoming Webhooks",
             "Let a SIEM, SOAR or script open cases here with a bearer token.",
             "No incoming webhooks yet — click Add Webhook to let a system open cases.",
@@ -97,37 +122,41 @@ class WebhooksView(QScrollArea):
         self.incoming.add_button.clicked.connect(lambda: self.edit_incoming(None))
 
     def _on_outgoing_listed(self) -> None:
-        cards = [self._outgoing_card(hook) for hook in self._webhooks.outgoing]
-        self.outgoing.replace_cards(cards)
+        hooks = _by_name(self._webhooks.outgoing)
+        self.outgoing.show_webhooks(hooks, self._outgoing_card)
 
     def _on_incoming_listed(self) -> None:
-        cards = [self._incoming_card(hook) for hook in self._webhooks.incoming]
-        self.incoming.replace_cards(cards)
+        hooks = _by_name(self._webhooks.incoming)
+        self.incoming.show_webhooks(hooks, self._incoming_card)
 
     def _outgoing_card(self, hook: OutgoingWebhook) -> OutgoingWebhookCard:
+        # The card outlives this `hook`: handlers read card.webhook, which
+        # each refresh updates. The id never changes.
         card = OutgoingWebhookCard(hook)
-        model = self._webhooks
-        card.enabled_toggled.connect(lambda on: model.set_outgoing_enabled(hook.id, on))
-        card.test_requested.connect(lambda: model.send_test(hook.id))
-        card.duplicate_requested.connect(lambda: model.duplicate_outgoing(hook.id))
-        card.history_requested.connect(lambda: self.show_history(hook))
-        card.edit_requested.connect(lambda: self.edit_outgoing(hook))
+        model, hook_id = self._webhooks, hook.id
+        card.enabled_toggled.connect(lambda on: model.set_outgoing_enabled(hook_id, on))
+        card.test_requested.connect(lambda: model.send_test(hook_id))
+        card.duplicate_requested.connect(lambda: model.duplicate_outgoing(hook_id))
+        card.history_requested.connect(lambda: self.show_history(card.webhook))
+        card.edit_requested.connect(lambda: self.edit_outgoing(card.webhook))
         card.delete_requested.connect(
             lambda: self._confirm_delete(
-                hook.name, lambda: model.delete_outgoing(hook.id)
+                card.webhook.name, lambda: model.delete_outgoing(hook_id)
             )
         )
         return card
 
     def _incoming_card(self, hook: IncomingWebhook) -> IncomingWebhookCard:
         card = IncomingWebhookCard(hook)
-        model = self._webhooks
-        card.enabled_toggled.connect(lambda on: model.set_incoming_enabled(hook.id, on))
-        card.edit_requested.connect(lambda: self.edit_incoming(hook))
-        card.regenerate_requested.connect(lambda: self._confirm_regenerate(hook))
+        model, hook_id = self._webhooks, hook.id
+        card.enabled_toggled.connect(lambda on: model.set_incoming_enabled(hook_id, on))
+        card.edit_requested.connect(lambda: self.edit_incoming(card.webhook))
+        card.regenerate_requested.connect(
+            lambda: self._confirm_regenerate(card.webhook)
+        )
         card.delete_requested.connect(
             lambda: self._confirm_delete(
-                hook.name, lambda: model.delete_incoming(hook.id)
+                card.webhook.name, lambda: model.delete_incoming(hook_id)
             )
         )
         return card
@@ -178,3 +207,8 @@ class WebhooksView(QScrollArea):
             "Regenerate token",
             lambda: self._webhooks.regenerate_token(hook.id),
         )
+
+
+def _by_name(webhooks: Sequence[W]) -> list[W]:
+    """As an analyst looks for them: by name, whatever the letter case."""
+    return sorted(webhooks, key=lambda hook: (hook.name.casefold(), hook.name))

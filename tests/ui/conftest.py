@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from PySide6.QtGui import QColor, QPainter, QPixmap
 from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
@@ -73,17 +74,31 @@ def run(qtbot: QtBot, bridge: EngineBridge) -> Callable[[EngineAction[Any]], Any
 
 
 @pytest.fixture
-def screenshot(qtbot: QtBot) -> Callable[[QWidget, str], Path]:
-    """Save `widget` as a PNG under test-artifacts/screenshots/."""
+def screenshot(qtbot: QtBot) -> Callable[..., Path]:
+    """Save `widget` as a PNG under test-artifacts/screenshots/; a `popup`
+    window (a prompt it opened) is drawn centred over it, as a user sees it."""
 
-    def _save(widget: QWidget, name: str) -> Path:
+    def _save(widget: QWidget, name: str, popup: QWidget | None = None) -> Path:
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         path = SCREENSHOTS / f"{name}.png"
         qtbot.waitExposed(widget)
-        assert widget.grab().save(str(path)), f"could not save {path}"
+        image = widget.grab()
+        if popup is not None:
+            qtbot.waitExposed(popup)
+            _draw_centred(image, popup.grab())
+        assert image.save(str(path)), f"could not save {path}"
         return path
 
     return _save
+
+
+def _draw_centred(image: QPixmap, top: QPixmap) -> None:
+    painter = QPainter(image)
+    corner = image.rect().center() - top.rect().center()
+    painter.drawPixmap(corner, top)
+    painter.setPen(QColor("#555555"))
+    painter.drawRect(top.rect().translated(corner).adjusted(0, 0, -1, -1))
+    painter.end()
 
 
 def visible_window(qtbot: QtBot, kind: type[QWidget]) -> Any:

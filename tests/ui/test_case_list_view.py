@@ -8,7 +8,7 @@ from typing import Any
 from pytestqt.qtbot import QtBot
 
 from dfire_desktop.ui.case_dialogs import NewCaseDialog, TimelineEventDialog
-from tests.ui.conftest import visible_window
+from tests.ui.conftest import click_button, visible_window
 
 
 def test_new_case_and_timeline_event(
@@ -44,3 +44,55 @@ def test_new_case_and_timeline_event(
     qtmodeltester.check(view.cases)
     qtmodeltester.check(view.timeline)
     screenshot(window, "main-cases-with-case")
+
+
+def test_escape_on_a_typed_new_case_asks_before_discarding(
+    qtbot: QtBot, window: Any
+) -> None:
+    """Escape with a title typed asks; Cancel there keeps the text."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QMessageBox
+
+    dialog = window.cases_view.open_new_case()
+    qtbot.keyClicks(dialog.title, "Phishing wave")
+
+    qtbot.keyClick(dialog.title, Qt.Key.Key_Escape)
+
+    box = visible_window(qtbot, QMessageBox)
+    assert dialog.isVisible()
+    click_button(box, "Cancel")
+    assert dialog.isVisible() and dialog.title.text() == "Phishing wave"
+
+
+def test_cancel_on_a_typed_timeline_event_asks_first(
+    qtbot: QtBot, window: Any, run: Callable[..., Any]
+) -> None:
+    """Cancel with details typed asks; Discard changes then closes."""
+    from PySide6.QtWidgets import QMessageBox
+
+    run(lambda engine: engine.create_case("Ransomware", "", "high", "incident"))
+    view = window.cases_view
+    view.refresh()
+    qtbot.waitUntil(lambda: view.cases.rowCount() == 1)
+    view.table.selectRow(0)
+    dialog = view.open_timeline_event()
+    qtbot.keyClicks(dialog.details, "Ransom note on FS01")
+
+    click_button(dialog, "Cancel")
+
+    box = visible_window(qtbot, QMessageBox)
+    with qtbot.waitSignal(dialog.rejected):
+        click_button(box, "Discard changes")
+
+
+def test_escape_on_an_untouched_case_form_closes_at_once(
+    qtbot: QtBot, window: Any
+) -> None:
+    """Nothing typed: Escape closes the form without a question."""
+    from PySide6.QtCore import Qt
+
+    dialog = window.cases_view.open_new_case()
+    qtbot.waitExposed(dialog)
+
+    with qtbot.waitSignal(dialog.rejected):
+        qtbot.keyClick(dialog, Qt.Key.Key_Escape)

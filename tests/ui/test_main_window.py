@@ -112,3 +112,50 @@ def test_duplicate_adds_a_copy(
     qtbot.waitUntil(lambda: len(view.outgoing.cards()) == 2)
     names = [hook.name for hook in run(lambda engine: engine.list_outgoing())]
     assert len(set(names)) == 2
+
+
+def test_status_bar_says_when_nothing_was_sent(
+    qtbot: QtBot, window: Any, bridge: EngineBridge, run: Callable[..., Any]
+) -> None:
+    """A payload that cannot be rendered is reported as not sent, with the
+    reason, not as an HTTP exchange of 0 ms."""
+    spec = OutgoingWebhookSpec(
+        name="Pager",
+        url="http://127.0.0.1:9/hook",
+        events=(EventKind.TEST,),
+        payload_template='{"token": "{{secret.never_added}}"}',
+    )
+    hook = run(lambda engine: engine.create_outgoing(spec))
+
+    with qtbot.waitSignal(bridge.delivery_finished, timeout=20_000):
+        run(lambda engine: engine.send_test(hook.id))
+
+    message = window.statusBar().currentMessage()
+    assert "not sent: payload could not be rendered" in message
+    assert "HTTP" not in message and "0 ms" not in message
+
+
+def test_send_test_on_a_disabled_webhook_says_it_was_sent_anyway(
+    qtbot: QtBot, window: Any, run: Callable[..., Any]
+) -> None:
+    """The status bar tells that the webhook is off but the test went out."""
+    spec = OutgoingWebhookSpec(
+        name="Pager",
+        url="http://127.0.0.1:9/hook",
+        events=(EventKind.TEST,),
+        enabled=False,
+    )
+    run(lambda engine: engine.create_outgoing(spec))
+    window.webhooks.refresh_outgoing()
+    view = window.webhooks_view
+    qtbot.waitUntil(lambda: len(view.outgoing.cards()) == 1)
+    shown: list[str] = []
+    # Connected after the window's own handler, so it reads what that wrote.
+    window.webhooks.test_sent.connect(
+        lambda _: shown.append(window.statusBar().currentMessage())
+    )
+
+    with qtbot.waitSignal(window.webhooks.test_sent, timeout=20_000):
+        click_button(view.outgoing.cards()[0], "▶ Send test")
+
+    assert "“Pager” is disabled" in shown[0] and "sent anyway" in shown[0]

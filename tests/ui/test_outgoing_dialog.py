@@ -235,3 +235,101 @@ def test_saving_changes_no_character_qt_would_rewrite(
     assert saved.args[0].payload_template == template
     (stored,) = run(lambda engine: engine.list_outgoing())
     assert stored.payload_template == template
+
+
+def test_enter_in_the_url_field_saves_and_ticks_no_event(
+    qtbot: QtBot, bridge: EngineBridge, run: Callable[..., Any]
+) -> None:
+    """Enter in Endpoint URL saves the webhook as entered; it never clicks the
+    events picker's Select all on the way."""
+    dialog = OutgoingWebhookDialog(bridge)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.keyClicks(dialog.name, "Pager")
+    qtbot.keyClicks(dialog.url, "http://127.0.0.1:9/hook")
+    dialog.events.box(EventKind.TEST).setChecked(True)
+
+    with qtbot.waitSignal(dialog.webhook_saved, timeout=20_000):
+        qtbot.keyClick(dialog.url, Qt.Key.Key_Return)
+
+    [hook] = run(lambda engine: engine.list_outgoing())
+    assert hook.events == (EventKind.TEST,)
+
+
+LONG_ERRORS = {
+    "content-filter": {"content_filter": "(" * 300},
+    "unknown-variable": {"template": '{"a": "{{case.' + "x" * 400 + '}}"}'},
+}
+
+
+@pytest.mark.parametrize("typed", LONG_ERRORS.values(), ids=LONG_ERRORS.keys())
+def test_a_long_error_wraps_inside_the_dialog(
+    qtbot: QtBot,
+    bridge: EngineBridge,
+    screenshot: Callable[..., Any],
+    typed: dict[str, str],
+) -> None:
+    """An engine refusal quoting 300 "(" or a 400-letter name wraps under its
+    field; the form never grows wider than its scroll area."""
+    dialog = OutgoingWebhookDialog(bridge)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.keyClicks(dialog.name, "Long error")
+    qtbot.keyClicks(dialog.url, "http://127.0.0.1:9/hook")
+    dialog.events.box(EventKind.TIMELINE_EVENT_CREATED).setChecked(True)
+    dialog.content_filter.setText(typed.get("content_filter", ""))
+    dialog.template.setPlainText(typed.get("template", ""))
+
+    dialog.save_button.click()
+    qtbot.waitUntil(lambda: dialog.save_button.isEnabled(), timeout=20_000)
+
+    body, viewport = dialog.body_scroll.widget(), dialog.body_scroll.viewport()
+    assert body is not None
+    assert len(_shown_errors(dialog)) > 300
+    assert dialog.minimumSizeHint().width() <= 1180
+    assert dialog.width() == 1180
+    qtbot.waitUntil(lambda: body.width() <= viewport.width())
+    if "content_filter" in typed:
+        screenshot(dialog, "dialog-outgoing-long-error")
+
+
+def test_opens_in_name_and_tab_moves_on_from_text_boxes(
+    qtbot: QtBot, bridge: EngineBridge
+) -> None:
+    """The dialog opens in Name; Tab in Description, template or mappings
+    moves to the next field and types no tab character."""
+    dialog = OutgoingWebhookDialog(bridge)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    assert dialog.focusWidget() is dialog.name
+
+    for editor in (dialog.description, dialog.template, dialog.mappings):
+        editor.setFocus()
+        qtbot.keyClicks(editor, "text")
+        qtbot.keyClick(editor, Qt.Key.Key_Tab)
+
+        assert editor.toPlainText() == "text"
+        assert dialog.focusWidget() is not editor
+    dialog.description.setFocus()
+    qtbot.keyClick(dialog.description, Qt.Key.Key_Tab)
+    assert dialog.focusWidget() is dialog.enabled
+
+
+def test_editing_shows_the_start_of_long_values(
+    qtbot: QtBot, bridge: EngineBridge, run: Callable[..., Any]
+) -> None:
+    """A long name, URL or filter opens scrolled to its first character."""
+    spec = OutgoingWebhookSpec(
+        name="N" * 200,
+        url="http://127.0.0.1:9/" + "p" * 2000,
+        events=(EventKind.TIMELINE_EVENT_CREATED,),
+        content_filter="@page" + "|x" * 300,
+    )
+    hook = run(lambda engine: engine.create_outgoing(spec))
+
+    dialog = OutgoingWebhookDialog(bridge, hook)
+    qtbot.addWidget(dialog)
+
+    for field in (dialog.name, dialog.url, dialog.content_filter):
+        assert field.cursorPosition() == 0

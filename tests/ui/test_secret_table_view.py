@@ -90,3 +90,68 @@ def test_secret_table_is_a_sound_model(
     model.set_rows(run(lambda engine: engine.list_secrets()))
 
     qtmodeltester.check(model)
+
+
+def _stored(run: Callable[..., Any], name: str) -> Any:
+    return next(s for s in run(lambda engine: engine.list_secrets()) if s.name == name)
+
+
+def _shown_errors(dialog: SecretDialog) -> str:
+    from PySide6.QtWidgets import QLabel
+
+    labels = dialog.findChildren(QLabel)
+    shown = [lbl for lbl in labels if lbl.objectName() == "fieldError"]
+    return "\n".join(label.text() for label in shown if not label.isHidden())
+
+
+def test_adding_a_name_in_use_is_refused_and_offers_replacing(
+    qtbot: QtBot,
+    window: Any,
+    run: Callable[..., Any],
+    screenshot: Callable[..., Any],
+) -> None:
+    """Add Secret with an existing name overwrites nothing: it says the name
+    is taken and offers Replace value, which then keeps the description."""
+    run(lambda engine: engine.set_secret("pushover_api_token", "old", "Pushover app"))
+    before = _stored(run, "pushover_api_token")
+    dialog = window.secrets_view.open_dialog(None)
+    qtbot.keyClicks(dialog.name, "pushover_api_token")
+    qtbot.keyClicks(dialog.value, "new-value")
+
+    dialog.save_button.click()
+    qtbot.waitUntil(lambda: dialog.replace_offer.isVisible(), timeout=20_000)
+
+    assert "already exists" in _shown_errors(dialog)
+    assert _stored(run, "pushover_api_token") == before
+    assert "Replace the value" in dialog.replace_offer.text()
+    screenshot(dialog, "dialog-secret-name-taken")
+
+    dialog.replace_offer.click()
+    assert dialog.name.isReadOnly() and dialog.value.text() == "new-value"
+    assert dialog.description.text() == "Pushover app"
+    with qtbot.waitSignal(dialog.secret_saved, timeout=20_000):
+        dialog.save_button.click()
+    after = _stored(run, "pushover_api_token")
+    assert after.description == "Pushover app" and after.updated_at > before.updated_at
+
+
+def test_replacing_a_value_leaves_the_description_unless_edited(
+    qtbot: QtBot, window: Any, run: Callable[..., Any]
+) -> None:
+    """Replace value writes the description only when the user changed it,
+    so a copy read earlier never overwrites a newer one."""
+    run(lambda engine: engine.set_secret("siem_key", "v1", "SIEM ingest key"))
+    dialog = window.secrets_view.open_dialog(_stored(run, "siem_key"))
+    run(lambda engine: engine.set_secret("siem_key", "v2", "rotated by the CLI"))
+    qtbot.keyClicks(dialog.value, "v3")
+
+    with qtbot.waitSignal(dialog.secret_saved, timeout=20_000):
+        dialog.save_button.click()
+
+    assert _stored(run, "siem_key").description == "rotated by the CLI"
+    edit = window.secrets_view.open_dialog(_stored(run, "siem_key"))
+    edit.description.setText("Splunk HEC token")
+    qtbot.keyClicks(edit.value, "v4")
+    with qtbot.waitSignal(edit.secret_saved, timeout=20_000):
+        edit.save_button.click()
+    assert _stored(run, "siem_key").description == "Splunk HEC token"
