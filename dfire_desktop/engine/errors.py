@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from dfire_desktop.engine.api import Secret
+
 
 class EngineError(Exception):
     """Base of every error the engine raises on purpose."""
@@ -36,6 +41,19 @@ class InvalidInputError(EngineError):
 
 class ConflictError(InvalidInputError):
     """The value collides with an existing one (a name already taken)."""
+
+
+class SecretExistsError(ConflictError):
+    """Adding a secret under a name already in use; `existing` is that
+    secret (name and description, never a value)."""
+
+    def __init__(self, existing: Secret) -> None:
+        super().__init__(
+            f"a secret named {existing.name!r} already exists; choose another "
+            "name, or replace its value",
+            "name",
+        )
+        self.existing = existing
 
 
 class RenderError(EngineError):

@@ -33,6 +33,7 @@ from dfire_desktop.engine.errors import (
     EngineStateError,
     InvalidInputError,
     NotFoundError,
+    SecretExistsError,
     StoreError,
 )
 from dfire_desktop.engine.models import (
@@ -121,24 +122,26 @@ class Store:
         self, name: str, value: str, description: str | None = None
     ) -> api.Secret:
         """Create the secret, or replace its value (and description if given)."""
-        if len(name) > MAX_SECRET_NAME_LENGTH:
-            raise InvalidInputError(
-                f"secret names are at most {MAX_SECRET_NAME_LENGTH} characters", "name"
-            )
-        if not is_valid_secret_name(name):
-            raise InvalidInputError(
-                "secret names start with a letter or _ and hold only letters, "
-                "digits, _, - and .",
-                "name",
-            )
-        if not value:
-            raise InvalidInputError("the secret value is empty", "value")
-        check_storable(value, "the secret value", "value")
+        return await self._save_secret(name, value, description, replace=True)
+
+    async def create_secret(
+        self, name: str, value: str, description: str = ""
+    ) -> api.Secret:
+        """Create the secret; SecretExistsError when the name is taken, so
+        adding never overwrites a value by accident."""
+        return await self._save_secret(name, value, description, replace=False)
+
+    async def _save_secret(
+        self, name: str, value: str, description: str | None, replace: bool
+    ) -> api.Secret:
+        check_secret(name, value)
         ciphertext = self.vault.encrypt(value)
         async with self.transaction() as session:
             query = select(SecretRow).where(SecretRow.name == name)
             row = (await session.execute(query)).scalar_one_or_none()
             now = self.clock.now()
+            if row is not None and not replace:
+                raise SecretExistsError(records.secret(row))
             if row is None:
                 row = SecretRow(name=name, description="", created_at=now)
                 session.add(row)
@@ -296,6 +299,23 @@ async def row_by_ref(
     if row is None:
         raise NotFoundError(f"no {what} {ref!r}")
     return row
+
+
+def check_secret(name: str, value: str) -> None:
+    """Refuse a name a template could not reference, or an empty value."""
+    if len(name) > MAX_SECRET_NAME_LENGTH:
+        raise InvalidInputError(
+            f"secret names are at most {MAX_SECRET_NAME_LENGTH} characters", "name"
+        )
+    if not is_valid_secret_name(name):
+        raise InvalidInputError(
+            "secret names start with a letter or _ and hold only letters, "
+            "digits, _, - and .",
+            "name",
+        )
+    if not value:
+        raise InvalidInputError("the secret value is empty", "value")
+    check_storable(value, "the secret value", "value")
 
 
 def _conflict_reason(exc: IntegrityError) -> str:

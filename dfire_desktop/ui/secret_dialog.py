@@ -17,26 +17,14 @@ from PySide6.QtWidgets import (
 )
 
 from dfire_desktop.engine.api import Secret
-from dfire_desktop.engine.errors import ConflictError, InvalidInputError
+from dfire_desktop.engine.errors import InvalidInputError, SecretExistsError
 from dfire_desktop.ui.bridge import EngineBridge
 from dfire_desktop.ui.form import FormErrors, enter_clicks, hint, password_field
 from dfire_desktop.ui.long_text import ElidedLabel
 from dfire_desktop.ui.prompts import ask_discard
 
 if TYPE_CHECKING:
-    from dfire_desktop.engine.service import Engine
-
-
-class SecretNameTakenError(ConflictError):
-    """Adding would overwrite the value of the secret already of that name."""
-
-    def __init__(self, existing: Secret) -> None:
-        super().__init__(
-            f"A secret named “{existing.name}” already exists. Saving here would "
-            "overwrite its value: choose another name, or replace its value.",
-            "name",
-        )
-        self.existing = existing
+    pass
 
 
 class SecretDialog(QDialog):
@@ -146,7 +134,7 @@ class SecretDialog(QDialog):
         self._set_saving(True)
         if self._existing is None:
             call = self._bridge.submit(
-                lambda engine: _add_new(engine, name, value, description or "")
+                lambda engine: engine.create_secret(name, value, description or "")
             )
         else:
             call = self._bridge.submit(
@@ -177,7 +165,7 @@ class SecretDialog(QDialog):
     def _on_save_failed(self, error: object) -> None:
         self._set_saving(False)
         self.errors.show_error(error)
-        if isinstance(error, SecretNameTakenError):
+        if isinstance(error, SecretExistsError):
             self._offer_replacing(error.existing)
 
     def _offer_replacing(self, secret: Secret) -> None:
@@ -209,15 +197,3 @@ class SecretDialog(QDialog):
             super().reject()
             return
         ask_discard(self, lambda: QDialog.reject(self))
-
-
-async def _add_new(engine: Engine, name: str, value: str, description: str) -> Secret:
-    """Store a new secret; refuse a name in use rather than overwrite it.
-
-    The engine's set_secret creates or replaces; the check runs on the
-    engine loop just before it, which is as close as its API allows.
-    """
-    taken = [s for s in await engine.list_secrets() if s.name == name]
-    if taken:
-        raise SecretNameTakenError(taken[0])
-    return await engine.set_secret(name, value, description)

@@ -271,3 +271,18 @@ async def test_overlong_secret_name_says_so(engine: Engine) -> None:
     """A too-long secret name is refused for its length, not its letters."""
     with pytest.raises(InvalidInputError, match="at most 100"):
         await engine.set_secret("a" * 300, "value")
+
+
+async def test_creating_a_taken_secret_name_never_overwrites(engine: Engine) -> None:
+    """Adding under a name in use is refused with the existing secret named,
+    and its value and description stay as they were."""
+    from dfire_desktop.engine.errors import SecretExistsError
+
+    await engine.set_secret("tok", "first-value", "the lab token")
+    with pytest.raises(SecretExistsError) as caught:
+        await engine.create_secret("tok", "second-value", "")
+
+    assert caught.value.existing.description == "the lab token"
+    assert caught.value.field == "name"
+    (kept,) = await engine.list_secrets()
+    assert kept.description == "the lab token"
