@@ -97,8 +97,10 @@ class OutgoingWebhookDialog(QDialog):
         body.setLayout(columns)
         self.body_scroll = QScrollArea()
         self.body_scroll.setWidgetResizable(True)
+        # Only a window made narrower than the form scrolls sideways: long
+        # errors wrap, so they never need it.
         self.body_scroll.setHorizontalScrollBarPolicy(
-            Qt.ScrollBarPolicy.ScrollBarAlwaysOff
+            Qt.ScrollBarPolicy.ScrollBarAsNeeded
         )
         self.body_scroll.setWidget(body)
 

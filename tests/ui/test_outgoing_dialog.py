@@ -333,3 +333,19 @@ def test_editing_shows_the_start_of_long_values(
 
     for field in (dialog.name, dialog.url, dialog.content_filter):
         assert field.cursorPosition() == 0
+
+
+def test_a_narrow_dialog_can_still_reach_every_field(
+    qtbot: QtBot, bridge: EngineBridge
+) -> None:
+    """Made narrower than its form, the dialog scrolls sideways instead of
+    cutting off the right column."""
+    dialog = OutgoingWebhookDialog(bridge)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.resize(800, 700)
+    qtbot.waitExposed(dialog)
+
+    scroll = dialog.body_scroll
+    bar = scroll.horizontalScrollBar()
+    qtbot.waitUntil(lambda: bar.maximum() > 0 and bar.isVisible())
