@@ -125,13 +125,52 @@ def _status_reason(response: httpx.Response, host: str) -> str:
     return f"{host} answered HTTP {code}"
 
 
+def _elapsed_ms(started: float) -> int:
+    return int((time.monotonic() - started) * 1000)
+
+
+def _kept_headers(
+    response: httpx.Response, credentials: tuple[str, ...]
+) -> dict[str, str]:
+    """The few response headers worth keeping, credentials scrubbed and the
+    Location reduced to what carries no token."""
+    headers = {
+        k: scrub(v, credentials)
+        for k, v in response.headers.items()
+        if k.lower() in KEPT_RESPONSE_HEADERS
+    }
+    if "location" in headers:
+        headers["location"] = safe_location(headers["location"])
+    return headers
+
+
+def _answered(
+    request: OutgoingRequest, response: httpx.Response, raw: bytes, elapsed: int
+) -> Outcome:
+    host, code = _host_of(request.url), response.status_code
+    # Scrubbed before the cut, so no credential straddles it half-kept.
+    body = scrub(raw.decode("utf-8", "replace"), request.credentials)
+    return Outcome(
+        succeeded=200 <= code < 300,
+        retryable=backoff.is_retryable_status(code),
+        error=_status_reason(response, host),
+        host=host,
+        status_code=code,
+        duration_ms=elapsed,
+        retry_after=response.headers.get("retry-after"),
+        response_headers=_kept_headers(response, request.credentials),
+        response_body=body[:MAX_KEPT_RESPONSE_BYTES],
+        request_headers=request.redacted_headers,
+        request_body=request.redacted_body,
+    )
+
+
 async def send(
     client: httpx.AsyncClient,
     request: OutgoingRequest,
     timeout_seconds: float,
 ) -> Outcome:
     """POST `request` once; never raises for what the network does."""
-    host = _host_of(request.url)
     started = time.monotonic()
     try:
         async with asyncio.timeout(timeout_seconds):
@@ -144,39 +183,15 @@ async def send(
             ) as response:
                 raw = await _read_bounded(response)
     except (httpx.HTTPError, TimeoutError) as exc:
-        elapsed = int((time.monotonic() - started) * 1000)
-        reason = _failure_reason(exc, host, timeout_seconds)
+        host = _host_of(request.url)
         return Outcome(
             succeeded=False,
             retryable=True,
-            error=reason,
+            error=_failure_reason(exc, host, timeout_seconds),
             host=host,
-            duration_ms=elapsed,
+            duration_ms=_elapsed_ms(started),
             request_headers=request.redacted_headers,
             request_body=request.redacted_body,
         )
-    elapsed = int((time.monotonic() - started) * 1000)
 
-    code = response.status_code
-    headers = {
-        k: scrub(v, request.credentials)
-        for k, v in response.headers.items()
-        if k.lower() in KEPT_RESPONSE_HEADERS
-    }
-    if "location" in headers:
-        headers["location"] = safe_location(headers["location"])
-    scrubbed = scrub(raw.decode("utf-8", "replace"), request.credentials)
-    body = scrubbed[:MAX_KEPT_RESPONSE_BYTES]
-    return Outcome(
-        succeeded=200 <= code < 300,
-        retryable=backoff.is_retryable_status(code),
-        error=_status_reason(response, host),
-        host=host,
-        status_code=code,
-        duration_ms=elapsed,
-        retry_after=response.headers.get("retry-after"),
-        response_headers=headers,
-        response_body=body,
-        request_headers=request.redacted_headers,
-        request_body=request.redacted_body,
-    )
+    return _answered(request, response, raw, _elapsed_ms(started))

@@ -225,10 +225,9 @@ class Listener:
         self._runner = None
         self.state = ListenerState.STOPPED
 
-    async def _incoming(self, request: web.Request) -> web.StreamResponse:
-        webhook_id = request.match_info["webhook_id"]
-        token = presented_token(request)
-        access = await self._sink.authorise(webhook_id, token)
+    async def _admit(self, request: web.Request, webhook_id: str) -> None:
+        """Token, enabled, rate: all settled before a byte of body is read."""
+        access = await self._sink.authorise(webhook_id, presented_token(request))
         if access is Access.DENIED:
             raise RequestRefused(401, "unknown webhook or invalid token")
         if access is Access.DISABLED:
@@ -241,6 +240,10 @@ class Listener:
                 "too many alerts from this webhook; try again later",
                 headers={"Retry-After": retry_after_header(wait)},
             )
+
+    async def _incoming(self, request: web.Request) -> web.StreamResponse:
+        webhook_id = request.match_info["webhook_id"]
+        await self._admit(request, webhook_id)
 
         check_content_type(request)
         raw = await read_body(request, self._cap, self._body_seconds)
@@ -257,12 +260,6 @@ class Listener:
             answer.case_number,
             status,
         )
-        payload = {
-            "status": status,
-            "case": {
-                "id": answer.id,
-                "case_number": answer.case_number,
-                "url": answer.url,
-            },
-        }
+        case = {"id": answer.id, "case_number": answer.case_number, "url": answer.url}
+        payload = {"status": status, "case": case}
         return web.json_response(payload, status=201 if answer.created else 200)
