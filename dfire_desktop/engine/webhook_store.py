@@ -52,6 +52,7 @@ from dfire_desktop.engine.preview import (
 )
 from dfire_desktop.engine.samples import sample_context
 from dfire_desktop.engine.store import Store, row_by_ref
+from dfire_desktop.engine.templating import referenced_secrets
 from dfire_desktop.engine.webhooks import (
     apply_incoming,
     apply_outgoing,
@@ -171,6 +172,20 @@ class WebhookStore(Store):
             result = records.delivery(row, webhook.name)
         self._wake_dispatcher()
         return result
+
+    async def secret_users(self, name: str) -> list[str]:
+        """Names of the outgoing webhooks whose template uses `{{secret.name}}`,
+        so deleting a secret can say what it breaks."""
+        async with self.transaction() as session:
+            rows = (await session.execute(select(OutgoingWebhookRow))).scalars()
+            return sorted(
+                (
+                    row.name
+                    for row in rows
+                    if name in referenced_secrets(row.payload_template)
+                ),
+                key=str.lower,
+            )
 
     async def preview(self, request: PreviewRequest) -> Preview:
         """What `request`'s template would send, for sample data of its

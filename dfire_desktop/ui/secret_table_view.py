@@ -123,13 +123,27 @@ class SecretTableView(QWidget):
         secret = self.selected_secret()
         if secret is None:
             return
+        name = secret.name
+        call = self._bridge.submit(lambda engine: engine.secret_users(name))
+        call.succeeded.connect(lambda users: self._confirm_delete(name, users))
+        call.failed.connect(self._on_failed)
+
+    def _confirm_delete(self, name: str, users: list[str]) -> None:
+        """Ask, naming the webhooks that would stop sending."""
+        if users:
+            listed = ", ".join(f"“{user}”" for user in users)
+            impact = (
+                f"It is used by {listed}: their deliveries will fail, not "
+                "send, until a secret of this name is added again."
+            )
+        else:
+            impact = "No outgoing webhook uses it."
         confirm(
             self,
             "Delete secret?",
-            f"Delete the secret “{secret.name}”? Templates that use "
-            f"{{{{secret.{secret.name}}}}} will fail to send until it is added again.",
+            breakable(f"Delete the secret “{name}”? {impact}"),
             "Delete secret",
-            lambda: self._delete(secret.name),
+            lambda: self._delete(name),
         )
 
     def _delete(self, name: str) -> None:

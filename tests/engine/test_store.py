@@ -286,3 +286,19 @@ async def test_creating_a_taken_secret_name_never_overwrites(engine: Engine) -> 
     assert caught.value.field == "name"
     (kept,) = await engine.list_secrets()
     assert kept.description == "the lab token"
+
+
+async def test_secret_users_are_the_webhooks_whose_template_uses_it(
+    engine: Engine,
+) -> None:
+    """Only webhooks whose template references `{{secret.name}}` are named."""
+    await engine.create_outgoing(
+        hook("uses it", payload_template='{"t": "{{secret.tok}}"}')
+    )
+    await engine.create_outgoing(
+        hook("other", payload_template='{"t": "{{secret.tok2}}"}')
+    )
+    await engine.create_outgoing(hook("none"))
+
+    assert await engine.secret_users("tok") == ["uses it"]
+    assert await engine.secret_users("unused") == []

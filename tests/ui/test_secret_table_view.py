@@ -72,7 +72,9 @@ def test_delete_secret_after_confirmation(
     view.table.selectRow(0)
 
     view.delete_button.click()
-    click_button(visible_window(qtbot, QMessageBox), "Delete secret")
+    prompt = visible_window(qtbot, QMessageBox)
+    assert "No outgoing webhook uses it" in prompt.text()
+    click_button(prompt, "Delete secret")
 
     qtbot.waitUntil(lambda: view.secrets.rowCount() == 0)
     assert run(lambda engine: engine.list_secrets()) == []
@@ -155,3 +157,32 @@ def test_replacing_a_value_leaves_the_description_unless_edited(
     with qtbot.waitSignal(edit.secret_saved, timeout=20_000):
         edit.save_button.click()
     assert _stored(run, "siem_key").description == "Splunk HEC token"
+
+
+def test_delete_names_the_webhooks_that_would_break(
+    qtbot: QtBot, window: Any, run: Callable[..., Any]
+) -> None:
+    """The delete question names each webhook whose template uses the secret."""
+    from PySide6.QtWidgets import QMessageBox
+
+    from dfire_desktop.engine.api import OutgoingWebhookSpec
+    from dfire_desktop.engine.events import EventKind
+
+    run(lambda engine: engine.set_secret("pager_key", "v"))
+    spec = OutgoingWebhookSpec(
+        name="Night pager",
+        url="http://127.0.0.1:9/in",
+        events=(EventKind.CASE_CLOSED,),
+        payload_template='{"k": "{{secret.pager_key}}"}',
+    )
+    run(lambda engine: engine.create_outgoing(spec))
+    view = window.secrets_view
+    view.refresh()
+    qtbot.waitUntil(lambda: view.secrets.rowCount() == 1)
+    view.table.selectRow(0)
+
+    view.delete_button.click()
+    prompt = visible_window(qtbot, QMessageBox)
+
+    assert "Night pager" in prompt.text().replace("\u200b", "")
+    prompt.reject()
