@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from dfire_desktop.engine.api import Secret
+from dfire_desktop.engine.catalogue import is_valid_secret_name
 from dfire_desktop.engine.errors import InvalidInputError, SecretExistsError
 from dfire_desktop.ui.bridge import EngineBridge
 from dfire_desktop.ui.form import FormErrors, enter_clicks, hint, password_field
@@ -116,7 +117,14 @@ class SecretDialog(QDialog):
 
     def _show_reference(self) -> None:
         name = self.name.text().strip() or "name"
-        self.reference.set_full_text(f"Use it in templates as {{{{secret.{name}}}}}")
+        if is_valid_secret_name(name):
+            text = f"Use it in templates as {{{{secret.{name}}}}}"
+        else:
+            text = (
+                "Names start with a letter or _ and hold only letters, digits, "
+                "_, - and . (no spaces)"
+            )
+        self.reference.set_full_text(text)
 
     def _on_save_clicked(self) -> None:
         if self._saving:

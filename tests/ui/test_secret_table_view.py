@@ -186,3 +186,19 @@ def test_delete_names_the_webhooks_that_would_break(
 
     assert "Night pager" in prompt.text().replace("\u200b", "")
     prompt.reject()
+
+
+def test_name_hint_shows_a_reference_only_for_a_usable_name(
+    qtbot: QtBot, bridge: Any
+) -> None:
+    """The hint under the name shows {{secret.x}} for a usable name, and the
+    naming rule instead of a reference that could never work."""
+    from dfire_desktop.ui.secret_dialog import SecretDialog
+
+    dialog = SecretDialog(bridge)
+    qtbot.addWidget(dialog)
+
+    dialog.name.setText("api_token")
+    assert dialog.reference.text() == "Use it in templates as {{secret.api_token}}"
+    dialog.name.setText("has space")
+    assert "no spaces" in dialog.reference.text()
