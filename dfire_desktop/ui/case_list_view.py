@@ -26,6 +26,27 @@ from dfire_desktop.ui.tables import record_table_view
 EMPTY_TEXT = "No cases yet — click New case, or send a request to an incoming webhook."
 
 
+def case_details(case: Case) -> str:
+    """What an analyst checks first about a case, an alert's fields included."""
+    lines = [
+        f"{case.case_number} — {case.title}",
+        f"{case.severity} · {case.case_mode} · {case.status}"
+        f" · type: {case.case_type or 'none'}"
+        f" · lead: {case.lead_investigator or 'none'}",
+    ]
+    if case.source or case.external_id:
+        lines.append(
+            f"From {case.source or 'an incoming webhook'}"
+            f"{f', alert {case.external_id}' if case.external_id else ''}"
+        )
+    if case.description:
+        lines.append(case.description)
+    if case.attributes:
+        shown = ", ".join(f"{key}: {value}" for key, value in case.attributes.items())
+        lines.append(f"Attributes: {shown}")
+    return "\n".join(lines)
+
+
 class CaseListView(QWidget):
     def __init__(
         self, cases: CaseList, bridge: EngineBridge, parent: QWidget | None = None
@@ -62,6 +83,14 @@ class CaseListView(QWidget):
         lower = QWidget()
         lower_column = QVBoxLayout(lower)
         lower_column.setContentsMargins(0, 6, 0, 0)
+        self.details = QLabel()
+        self.details.setObjectName("caseDetails")
+        self.details.setWordWrap(True)
+        self.details.setTextFormat(Qt.TextFormat.PlainText)
+        self.details.setTextInteractionFlags(
+            Qt.TextInteractionFlag.TextSelectableByMouse
+        )
+        lower_column.addWidget(self.details)
         lower_column.addWidget(QLabel("Timeline of the selected case"))
         lower_column.addWidget(self.timeline_table, 1)
         split.addWidget(lower)
@@ -108,6 +137,8 @@ class CaseListView(QWidget):
     def _on_selection_changed(self) -> None:
         case = self.selected_case()
         self.event_button.setEnabled(case is not None)
+        self.details.setText(breakable(case_details(case)) if case else "")
+        self.details.setVisible(case is not None)
         if case is None:
             self.timeline.set_rows([])
         else:

@@ -96,3 +96,57 @@ def test_escape_on_an_untouched_case_form_closes_at_once(
 
     with qtbot.waitSignal(dialog.rejected):
         qtbot.keyClick(dialog, Qt.Key.Key_Escape)
+
+
+def test_selected_alert_case_shows_its_fields_and_attributes(
+    qtbot: QtBot,
+    window: Any,
+    run: Callable[..., Any],
+    screenshot: Callable[..., Any],
+) -> None:
+    """A case an alert opened shows its type, source, alert id and the
+    attributes kept from the request, so the analyst sees what arrived."""
+    import httpx
+
+    from dfire_desktop.engine.api import IncomingWebhookSpec
+
+    run(
+        lambda engine: engine.import_config(
+            {
+                "case_types": [
+                    {"name": "Security Incident", "fields": [{"label": "Source IP"}]}
+                ]
+            }
+        )
+    )
+    issued = run(
+        lambda engine: engine.create_incoming(
+            IncomingWebhookSpec(name="SIEM", case_type="Security Incident")
+        )
+    )
+    alert = {
+        "title": "Suspicious login",
+        "source": "SIEM",
+        "external_id": "A-7",
+        "severity": "high",
+        "attributes": {"Source IP": "192.0.2.10"},
+    }
+    answer = httpx.post(
+        issued.webhook.url,
+        json=alert,
+        timeout=10,
+        headers={"Authorization": f"Bearer {issued.token}"},
+    )
+    assert answer.status_code == 201
+
+    view = window.cases_view
+    window.tabs.setCurrentWidget(view)
+    view.refresh()
+    qtbot.waitUntil(lambda: view.cases.rowCount() == 1)
+    view.table.selectRow(0)
+
+    shown = view.details.text().replace("\u200b", "")
+    assert "type: Security Incident" in shown
+    assert "From SIEM, alert A-7" in shown
+    assert "source_ip: 192.0.2.10" in shown
+    screenshot(window, "main-cases-alert-details")
