@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import os
 import signal
 import sys
@@ -143,10 +142,6 @@ async def _serve(config: AppConfig, args: argparse.Namespace) -> int:
     finally:
         await engine.stop()
     return EXIT_OK
-
-
-def _print_json(value: Any) -> None:
-    print(json.dumps(value, indent=2, ensure_ascii=False, default=str))
 
 
 async def _webhook(config: AppConfig, args: argparse.Namespace) -> int:

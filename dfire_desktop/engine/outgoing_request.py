@@ -56,10 +56,12 @@ async def load_secret_values(
     return {row.name: vault.decrypt(row.ciphertext) for row in rows}
 
 
-def auth_headers(webhook: OutgoingWebhookRow, vault: Vault) -> dict[str, str]:
-    """The authentication headers for `webhook`, decrypted."""
+def auth_headers(
+    webhook: OutgoingWebhookRow, vault: Vault, secret: str
+) -> dict[str, str]:
+    """The authentication headers for `webhook`; `secret` is its decrypted
+    password or token."""
     kind = AuthType(webhook.auth_type)
-    secret = vault.decrypt(webhook.auth_secret) if webhook.auth_secret else ""
     if kind is AuthType.BASIC:
         pair = f"{webhook.auth_username}:{secret}".encode()
         return {"Authorization": "Basic " + base64.b64encode(pair).decode("ascii")}
@@ -110,13 +112,12 @@ async def build_request(
     if webhook.signing_secret:
         signing_secret = vault.decrypt(webhook.signing_secret)
         headers[SIGNATURE_HEADER] = sign(rendered.body, signing_secret)
-    auth = auth_headers(webhook, vault)
+    auth_secret = vault.decrypt(webhook.auth_secret) if webhook.auth_secret else ""
+    auth = auth_headers(webhook, vault, auth_secret)
     headers.update(auth)
 
-    credentials = [*secrets.values(), *auth.values(), signing_secret]
+    credentials = [*secrets.values(), *auth.values(), signing_secret, auth_secret]
     credentials += url_secrets(webhook.url)
-    if webhook.auth_secret:
-        credentials.append(vault.decrypt(webhook.auth_secret))
     return OutgoingRequest(
         url=webhook.url,
         headers=headers,

@@ -5,6 +5,7 @@ Credentials are encrypted on their way in and never leave again.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import re
@@ -143,8 +144,6 @@ def _replace(
     url: str,
     mappings: dict[str, dict[str, object]],
 ) -> OutgoingWebhookSpec:
-    import dataclasses
-
     return dataclasses.replace(spec, name=name, url=url, value_mappings=mappings)
 
 
@@ -208,8 +207,6 @@ def apply_outgoing(
 
 
 def check_incoming(spec: IncomingWebhookSpec) -> IncomingWebhookSpec:
-    import dataclasses
-
     if spec.default_mode not in CASE_MODES:
         raise InvalidInputError(
             f"default mode must be one of {', '.join(CASE_MODES)}", "default_mode"

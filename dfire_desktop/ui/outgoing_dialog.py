@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from dfire_desktop.engine.api import AuthSpec, OutgoingWebhook, OutgoingWebhookSpec
 from dfire_desktop.engine.errors import InvalidInputError
+from dfire_desktop.engine.templating import validate_mappings
 from dfire_desktop.ui.auth_editor import AuthEditor
 from dfire_desktop.ui.bridge import EngineBridge
 from dfire_desktop.ui.event_picker import EventPicker
@@ -405,11 +406,4 @@ def _parse_mappings(text: str) -> dict[str, dict[str, Any]]:
             f"A number cannot be used: {error}", "value_mappings"
         ) from error
 
-    if not isinstance(value, dict) or not all(
-        isinstance(mapping, dict) for mapping in value.values()
-    ):
-        raise InvalidInputError(
-            "Use a JSON object of objects, such as " + MAPPINGS_EXAMPLE,
-            "value_mappings",
-        )
-    return value
+    return validate_mappings(value)
